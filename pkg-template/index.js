@@ -1,0 +1,93 @@
+// supermemory-connections: the package's entry point. A thin layer over the wasm module: it
+// loads the module on first use and turns the module's error records into SupermemoryError.
+import initWasm, * as wasm from "./supermemory_connections.js";
+
+let loading;
+
+/**
+ * Loads the wasm module. Calls do this themselves on first use; call it early to preload, or
+ * pass the wasm bytes, a URL, a Response or a compiled module where the default URL won't do.
+ */
+export function init(input) {
+  if (!loading) {
+    const started = input === undefined ? initWasm() : initWasm({ module_or_path: input });
+    loading = started.then(
+      () => undefined,
+      (error) => {
+        loading = undefined;
+        throw error;
+      },
+    );
+  }
+  return loading;
+}
+
+/** The one error class every call rejects with; `code` says what went wrong. */
+export class SupermemoryError extends Error {
+  constructor(message, fields) {
+    const details = fields ?? {};
+    super(message, "cause" in details ? { cause: details.cause } : undefined);
+    this.code = details.code;
+    for (const name of ["status", "field", "details", "retryAfter"]) {
+      if (details[name] !== undefined) this[name] = details[name];
+    }
+  }
+}
+Object.defineProperty(SupermemoryError.prototype, "name", {
+  value: "SupermemoryError",
+  writable: true,
+  configurable: true,
+});
+
+/** Turns the wasm module's error record into a SupermemoryError; anything else passes through. */
+function toSupermemoryError(raw) {
+  if (raw !== null && typeof raw === "object" && raw.supermemoryError === true) {
+    return new SupermemoryError(raw.message, raw);
+  }
+  return raw;
+}
+
+/** Runs one wasm export once the module is loaded, with errors as SupermemoryError. */
+async function call(run) {
+  await init();
+  try {
+    return await run(wasm);
+  } catch (error) {
+    throw toSupermemoryError(error);
+  }
+}
+
+/** Create a connection in one call: client options, create parameters and request options together. */
+export function createConnection(provider, options) {
+  return call((module) => module.createConnection(provider, options));
+}
+
+/** The `/v3/connections` operations of a client. */
+class Connections {
+  #options;
+
+  constructor(options) {
+    this.#options = options;
+  }
+
+  /** Creates a connection; resolves to `{ id, authLink, expiresIn, redirectsTo }`. */
+  create(provider, params, requestOptions) {
+    return call((module) => module.connectionsCreate(this.#options, provider, params, requestOptions));
+  }
+}
+
+/** A client for the supermemory API. The constructor never throws: a bad option rejects the first call. */
+export class Supermemory {
+  #connections;
+
+  constructor(options) {
+    this.#connections = new Connections(options);
+  }
+
+  /** Connections: create (more operations follow). */
+  get connections() {
+    return this.#connections;
+  }
+}
+
+export default Supermemory;

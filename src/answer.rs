@@ -1,0 +1,58 @@
+//! Turns an HTTP answer into a JSON value or the right `SupermemoryError`.
+
+use js_sys::JSON;
+
+use crate::client::HttpAnswer;
+use crate::error::{Error, ErrorCode};
+use crate::input::Reader;
+use crate::response::{parse_error_body, retry_after_seconds};
+use crate::retry_hint::retry_after_from_headers;
+use crate::value::Value;
+
+/// How deep an answer is read: an array of objects whose fields hold objects of scalars.
+const ANSWER_DEPTH: u8 = 4;
+
+/// Parses JSON text into a [`Value`]; `None` when the text is not JSON.
+pub fn parse_json(text: &str) -> Option<Value> {
+    let parsed = JSON::parse(text).ok()?;
+    Reader::new()
+        .read_root(&parsed, "answer", ANSWER_DEPTH)
+        .ok()
+}
+
+/// The JSON body of a 2xx answer, or the error a non-2xx answer stands for.
+pub fn json_or_error(answer: &HttpAnswer) -> Result<Value, Error> {
+    if (200..300).contains(&answer.status) {
+        return parse_json(&answer.text).ok_or_else(|| {
+            Error::new(
+                ErrorCode::InvalidResponse,
+                format!(
+                    "the API answered {} with a body that is not JSON",
+                    answer.status
+                ),
+            )
+            .with_status(answer.status)
+        });
+    }
+    Err(error_from_answer(answer))
+}
+
+/// The error for a non-2xx answer, with the API's `error` and `details` when it sent them.
+pub fn error_from_answer(answer: &HttpAnswer) -> Error {
+    let body = parse_json(&answer.text).unwrap_or(Value::Undefined);
+    let (api_message, details) = parse_error_body(&body);
+    let code = ErrorCode::for_status(answer.status);
+    let message = match api_message {
+        Some(text) => text,
+        None if matches!(body, Value::Undefined) && !answer.text.trim().is_empty() => format!(
+            "the API answered {} with a body that is not JSON (a proxy's error page?)",
+            answer.status
+        ),
+        None => format!("the API answered {}", answer.status),
+    };
+    let mut error = Error::new(code, message).with_status(answer.status);
+    error.details = details;
+    error.retry_after =
+        retry_after_from_headers(&answer.headers).or_else(|| retry_after_seconds(&body));
+    error
+}

@@ -1,0 +1,342 @@
+//! `ConnectionCreateParams`: the body of `POST /v3/connections/{provider}`, checked.
+
+use std::fmt;
+
+use serde::ser::{SerializeMap, Serializer};
+use serde::Serialize;
+
+use crate::error::Error;
+use crate::provider::Provider;
+use crate::rules;
+use crate::url::UrlParser;
+use crate::value::Value;
+
+/// Option names of `ConnectionCreateParams`, in validation order.
+pub const CREATE_PARAMS: &[&str] = &[
+    "redirectUrl",
+    "containerTag",
+    "containerTags",
+    "documentLimit",
+    "metadata",
+];
+
+/// Largest `documentLimit` the API accepts.
+const MAX_DOCUMENT_LIMIT: f64 = 10_000.0;
+
+/// S3 metadata keys that must be given, in validation order.
+const S3_REQUIRED: &[&str] = &["accessKeyId", "secretAccessKey", "bucket", "region"];
+
+/// S3 metadata keys that may be given.
+const S3_OPTIONAL: &[&str] = &["endpoint", "prefix", "containerTagRegex"];
+
+/// One metadata value: a string, a finite number or a boolean.
+#[derive(Clone, PartialEq)]
+pub enum MetadataValue {
+    /// A string.
+    String(String),
+    /// A finite number.
+    Number(f64),
+    /// A boolean.
+    Bool(bool),
+}
+
+/// Flat metadata in the caller's key order.
+#[derive(Clone, PartialEq, Default)]
+pub struct Metadata(pub Vec<(String, MetadataValue)>);
+
+impl Metadata {
+    /// The value under `key`.
+    pub fn get(&self, key: &str) -> Option<&MetadataValue> {
+        self.0.iter().find(|(k, _)| k == key).map(|(_, v)| v)
+    }
+}
+
+impl fmt::Debug for Metadata {
+    // Values can be S3 or Granola secrets: only the keys are shown.
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_set()
+            .entries(self.0.iter().map(|(k, _)| k))
+            .finish()
+    }
+}
+
+impl Serialize for MetadataValue {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        match self {
+            MetadataValue::String(s) => serializer.serialize_str(s),
+            MetadataValue::Number(n) => serializer.serialize_f64(*n),
+            MetadataValue::Bool(b) => serializer.serialize_bool(*b),
+        }
+    }
+}
+
+impl Serialize for Metadata {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut map = serializer.serialize_map(Some(self.0.len()))?;
+        for (key, value) in &self.0 {
+            map.serialize_entry(key, value)?;
+        }
+        map.end()
+    }
+}
+
+/// The JSON body of a create request: exactly the fields the caller set.
+#[derive(Debug, Clone, PartialEq, Default, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct CreateBody {
+    /// Where the API sends the browser after OAuth.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub redirect_url: Option<String>,
+    /// One container tag.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub container_tag: Option<String>,
+    /// Several container tags.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub container_tags: Option<Vec<String>>,
+    /// Most documents one sync run imports.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub document_limit: Option<u32>,
+    /// Metadata; `Some(None)` is sent as `null`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub metadata: Option<Option<Metadata>>,
+}
+
+/// Reads the create parameters from `options` (unknown names are checked by the caller).
+pub fn parse_create_params(options: &Value, urls: &dyn UrlParser) -> Result<CreateBody, Error> {
+    let redirect_url = match rules::non_empty_string(options.get("redirectUrl"), "redirectUrl")? {
+        Some(text) => Some(check_redirect_url(text, urls)?),
+        None => None,
+    };
+    let container_tag = match options.get("containerTag") {
+        Value::Undefined => None,
+        value => Some(rules::container_tag(value, "containerTag")?),
+    };
+    let container_tags = match options.get("containerTags") {
+        Value::Undefined => None,
+        _ if container_tag.is_some() => {
+            return Err(Error::invalid(
+                "containerTags",
+                "give containerTag or containerTags, not both",
+            ))
+        }
+        Value::Array(items) => Some(
+            items
+                .iter()
+                .enumerate()
+                .map(|(i, item)| rules::container_tag(item, &format!("containerTags[{i}]")))
+                .collect::<Result<Vec<_>, _>>()?,
+        ),
+        other => {
+            return Err(Error::invalid(
+                "containerTags",
+                format!(
+                    "containerTags must be an array of strings, not {}",
+                    other.type_name()
+                ),
+            ))
+        }
+    };
+    let document_limit = rules::integer(
+        options.get("documentLimit"),
+        "documentLimit",
+        1.0,
+        MAX_DOCUMENT_LIMIT,
+    )?
+    .map(|n| n as u32);
+    let metadata = match options.get("metadata") {
+        Value::Undefined => None,
+        Value::Null => Some(None),
+        Value::Object(entries) => Some(Some(parse_metadata(entries)?)),
+        other => {
+            return Err(Error::invalid(
+                "metadata",
+                format!(
+                    "metadata must be a plain object or null, not {}",
+                    other.type_name()
+                ),
+            ))
+        }
+    };
+    Ok(CreateBody {
+        redirect_url,
+        container_tag,
+        container_tags,
+        document_limit,
+        metadata,
+    })
+}
+
+fn check_redirect_url(text: &str, urls: &dyn UrlParser) -> Result<String, Error> {
+    let url = urls.parse(text, None).ok_or_else(|| {
+        Error::invalid("redirectUrl", "redirectUrl must be an absolute https: URL")
+    })?;
+    let secure = url.protocol == "https:" || (url.protocol == "http:" && url.is_loopback());
+    if !secure {
+        return Err(Error::invalid(
+            "redirectUrl",
+            "redirectUrl must use https: (http: only for localhost or 127.0.0.1)",
+        ));
+    }
+    if url.has_credentials() {
+        return Err(Error::invalid(
+            "redirectUrl",
+            "redirectUrl must not contain a user name or password",
+        ));
+    }
+    if !url.hash.is_empty() || text.contains('#') {
+        return Err(Error::invalid(
+            "redirectUrl",
+            "redirectUrl must not have a fragment (#...)",
+        ));
+    }
+    Ok(text.to_string())
+}
+
+fn parse_metadata(entries: &[(String, Value)]) -> Result<Metadata, Error> {
+    let mut metadata = Vec::with_capacity(entries.len());
+    for (key, value) in entries {
+        let value = match value {
+            Value::String(s) => MetadataValue::String(s.clone()),
+            Value::Number(n) if n.is_finite() => MetadataValue::Number(*n),
+            Value::Bool(b) => MetadataValue::Bool(*b),
+            Value::Undefined => continue,
+            other => {
+                let field = format!("metadata.{key}");
+                return Err(Error::invalid(
+                    field.as_str(),
+                    format!(
+                        "{field} must be a string, a finite number or a boolean (metadata is flat), not {}",
+                        other.type_name()
+                    ),
+                ));
+            }
+        };
+        metadata.push((key.clone(), value));
+    }
+    Ok(Metadata(metadata))
+}
+
+/// Checks the metadata a provider needs: web-crawler's start URL, S3's keys, Granola's key,
+/// Google Drive's sync scope.
+pub fn check_provider_metadata(
+    provider: Provider,
+    body: &CreateBody,
+    urls: &dyn UrlParser,
+) -> Result<(), Error> {
+    let metadata = body.metadata.as_ref().and_then(Option::as_ref);
+    let get = |key: &str| metadata.and_then(|m| m.get(key));
+    match provider {
+        Provider::WebCrawler => {
+            let start = required_string(get("startUrl"), "startUrl", "web-crawler")?;
+            check_http_url(start, "metadata.startUrl", urls)
+        }
+        Provider::GoogleDrive => match get("syncScope") {
+            None => Ok(()),
+            Some(MetadataValue::String(s)) if s == "selected" || s == "full" => Ok(()),
+            Some(_) => Err(Error::invalid(
+                "metadata.syncScope",
+                "metadata.syncScope must be \"selected\" or \"full\"",
+            )),
+        },
+        Provider::S3 => {
+            for key in S3_REQUIRED {
+                required_string(get(key), key, "s3")?;
+            }
+            for key in S3_OPTIONAL {
+                if let Some(value) = get(key) {
+                    let MetadataValue::String(text) = value else {
+                        let field = format!("metadata.{key}");
+                        return Err(Error::invalid(
+                            field.as_str(),
+                            format!("{field} must be a string"),
+                        ));
+                    };
+                    if *key == "endpoint" {
+                        check_http_url(text, "metadata.endpoint", urls)?;
+                    }
+                }
+            }
+            Ok(())
+        }
+        Provider::Granola => required_string(get("apiKey"), "apiKey", "granola").map(|_| ()),
+        _ => Ok(()),
+    }
+}
+
+fn required_string<'a>(
+    value: Option<&'a MetadataValue>,
+    key: &str,
+    provider: &str,
+) -> Result<&'a str, Error> {
+    let field = format!("metadata.{key}");
+    match value {
+        Some(MetadataValue::String(text)) if !text.is_empty() => Ok(text),
+        Some(MetadataValue::String(_)) => Err(Error::invalid(
+            field.as_str(),
+            format!("{field} must not be empty"),
+        )),
+        Some(_) => Err(Error::invalid(
+            field.as_str(),
+            format!("{field} must be a string"),
+        )),
+        None => Err(Error::invalid(
+            field.as_str(),
+            format!("{provider} needs {field}"),
+        )),
+    }
+}
+
+fn check_http_url(text: &str, field: &str, urls: &dyn UrlParser) -> Result<(), Error> {
+    match urls.parse(text, None) {
+        Some(url) if url.is_http() && !url.hostname.is_empty() => Ok(()),
+        _ => Err(Error::invalid(
+            field,
+            format!("{field} must be an absolute http: or https: URL"),
+        )),
+    }
+}
+
+#[cfg(all(test, not(target_arch = "wasm32")))]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_body_holds_only_the_fields_set_in_camel_case() {
+        let body = CreateBody {
+            redirect_url: Some("https://app.example.com/cb".into()),
+            container_tags: Some(vec!["user_1".into(), "team:a".into()]),
+            document_limit: Some(5000),
+            ..CreateBody::default()
+        };
+        assert_eq!(
+            serde_json::to_string(&body).unwrap(),
+            r#"{"redirectUrl":"https://app.example.com/cb","containerTags":["user_1","team:a"],"documentLimit":5000}"#
+        );
+        assert_eq!(serde_json::to_string(&CreateBody::default()).unwrap(), "{}");
+    }
+
+    #[test]
+    fn metadata_keeps_order_and_null_is_sent() {
+        let body = CreateBody {
+            container_tag: Some("u".into()),
+            metadata: Some(Some(Metadata(vec![
+                ("z".into(), MetadataValue::String("last".into())),
+                ("a".into(), MetadataValue::Bool(true)),
+                ("n".into(), MetadataValue::Number(2.5)),
+            ]))),
+            ..CreateBody::default()
+        };
+        assert_eq!(
+            serde_json::to_string(&body).unwrap(),
+            r#"{"containerTag":"u","metadata":{"z":"last","a":true,"n":2.5}}"#
+        );
+        let null = CreateBody {
+            metadata: Some(None),
+            ..CreateBody::default()
+        };
+        assert_eq!(
+            serde_json::to_string(&null).unwrap(),
+            r#"{"metadata":null}"#
+        );
+    }
+}

@@ -1,0 +1,210 @@
+//! Reads the caller's JavaScript values into [`Value`]s through `Reflect`, so a throwing getter,
+//! a Proxy, a symbol or a bigint becomes a validation error and never an exception in Rust.
+
+use js_sys::{Array, Reflect};
+use wasm_bindgen::prelude::wasm_bindgen;
+use wasm_bindgen::JsValue;
+
+use crate::error::Error;
+use crate::value::{Handle, Value};
+
+/// Most items or keys read from one array or object.
+const MAX_ENTRIES: usize = 10_000;
+
+#[wasm_bindgen]
+extern "C" {
+    #[wasm_bindgen(catch, js_namespace = Array, js_name = isArray)]
+    fn is_array(value: &JsValue) -> Result<bool, JsValue>;
+
+    #[wasm_bindgen(catch, js_namespace = Object, js_name = getPrototypeOf)]
+    fn prototype_of(value: &JsValue) -> Result<JsValue, JsValue>;
+}
+
+/// Reads JavaScript values and keeps aside the ones Rust only passes back (functions, signals).
+#[derive(Default)]
+pub struct Reader {
+    kept: Vec<JsValue>,
+    object_prototype: Option<JsValue>,
+    root: &'static str,
+}
+
+impl Reader {
+    /// A reader with nothing kept yet.
+    pub fn new() -> Reader {
+        Reader::default()
+    }
+
+    /// The JavaScript value behind a handle.
+    pub fn kept(&self, handle: Handle) -> JsValue {
+        self.kept
+            .get(handle.0)
+            .cloned()
+            .unwrap_or(JsValue::UNDEFINED)
+    }
+
+    /// Reads a top-level argument, named `root` in errors about the argument itself.
+    pub fn read_root(
+        &mut self,
+        value: &JsValue,
+        root: &'static str,
+        depth: u8,
+    ) -> Result<Value, Error> {
+        self.root = root;
+        self.read(value, "", depth)
+    }
+
+    /// Reads `value`, descending `depth` levels into arrays and plain objects; `path` names it
+    /// in errors.
+    pub fn read(&mut self, value: &JsValue, path: &str, depth: u8) -> Result<Value, Error> {
+        if value.is_undefined() {
+            return Ok(Value::Undefined);
+        }
+        if value.is_null() {
+            return Ok(Value::Null);
+        }
+        if let Some(b) = value.as_bool() {
+            return Ok(Value::Bool(b));
+        }
+        if let Some(n) = value.as_f64() {
+            return Ok(Value::Number(n));
+        }
+        if let Some(s) = value.as_string() {
+            return Ok(Value::String(s));
+        }
+        if value.is_symbol() {
+            return Ok(Value::Other("a symbol"));
+        }
+        if value.is_bigint() {
+            return Ok(Value::Other("a bigint"));
+        }
+        if value.is_function() {
+            return Ok(Value::Function(self.keep(value)));
+        }
+        if !value.is_object() {
+            return Ok(Value::Other("an unsupported value"));
+        }
+        let name = if path.is_empty() { self.root } else { path };
+        let unreadable = |_| Error::invalid(name, format!("{name} could not be read"));
+        if is_array(value).map_err(unreadable)? {
+            return if depth == 0 {
+                Ok(Value::Other("an array"))
+            } else {
+                self.read_array(value, path, depth - 1)
+            };
+        }
+        if self.is_plain_object(value).map_err(unreadable)? {
+            return if depth == 0 {
+                Ok(Value::Other("an object"))
+            } else {
+                self.read_object(value, path, depth - 1)
+            };
+        }
+        if looks_like_signal(value) {
+            return Ok(Value::Signal(self.keep(value)));
+        }
+        Ok(Value::Other("an object that is not a plain object"))
+    }
+
+    /// The name used in messages for the value at `path` (the argument itself has an empty path).
+    fn name_of<'a>(&self, path: &'a str) -> &'a str {
+        if path.is_empty() {
+            self.root
+        } else {
+            path
+        }
+    }
+
+    /// The error for a value that threw while being read.
+    fn unreadable(&self, path: &str) -> Error {
+        let name = self.name_of(path);
+        Error::invalid(name, format!("{name} could not be read"))
+    }
+
+    fn keep(&mut self, value: &JsValue) -> Handle {
+        self.kept.push(value.clone());
+        Handle(self.kept.len() - 1)
+    }
+
+    fn is_plain_object(&mut self, value: &JsValue) -> Result<bool, JsValue> {
+        let prototype = prototype_of(value)?;
+        if prototype.is_null() {
+            return Ok(true);
+        }
+        let object_prototype = match &self.object_prototype {
+            Some(known) => known.clone(),
+            None => {
+                let known = prototype_of(&js_sys::Object::new())?;
+                self.object_prototype = Some(known.clone());
+                known
+            }
+        };
+        Ok(js_sys::Object::is(&prototype, &object_prototype))
+    }
+
+    fn read_array(&mut self, value: &JsValue, path: &str, depth: u8) -> Result<Value, Error> {
+        let length = Reflect::get(value, &JsValue::from_str("length"))
+            .ok()
+            .and_then(|n| n.as_f64())
+            .ok_or_else(|| self.unreadable(path))?;
+        if length > MAX_ENTRIES as f64 {
+            let name = self.name_of(path);
+            return Err(Error::invalid(
+                name,
+                format!("{name} has more than {MAX_ENTRIES} items"),
+            ));
+        }
+        let mut items = Vec::with_capacity(length as usize);
+        for index in 0..length as u32 {
+            let item_path = format!("{path}[{index}]");
+            let item = Reflect::get_u32(value, index).map_err(|_| {
+                Error::invalid(item_path.as_str(), format!("{item_path} could not be read"))
+            })?;
+            items.push(self.read(&item, &item_path, depth)?);
+        }
+        Ok(Value::Array(items))
+    }
+
+    fn read_object(&mut self, value: &JsValue, path: &str, depth: u8) -> Result<Value, Error> {
+        let keys: Array = Reflect::own_keys(value).map_err(|_| self.unreadable(path))?;
+        if keys.length() as usize > MAX_ENTRIES {
+            let name = self.name_of(path);
+            return Err(Error::invalid(
+                name,
+                format!("{name} has more than {MAX_ENTRIES} keys"),
+            ));
+        }
+        let mut entries = Vec::with_capacity(keys.length() as usize);
+        for key in keys.iter() {
+            let Some(name) = key.as_string() else {
+                let name = self.name_of(path);
+                return Err(Error::invalid(
+                    name,
+                    format!("{name} has a symbol key: only string keys are allowed"),
+                ));
+            };
+            let entry_path = if path.is_empty() {
+                name.clone()
+            } else {
+                format!("{path}.{name}")
+            };
+            let entry = Reflect::get(value, &key).map_err(|_| {
+                Error::invalid(
+                    entry_path.as_str(),
+                    format!("{entry_path} could not be read: its getter threw"),
+                )
+            })?;
+            let entry = self.read(&entry, &entry_path, depth)?;
+            entries.push((name, entry));
+        }
+        Ok(Value::Object(entries))
+    }
+}
+
+/// True for an object with a boolean `aborted` and an `addEventListener` method.
+fn looks_like_signal(value: &JsValue) -> bool {
+    let get =
+        |name: &str| Reflect::get(value, &JsValue::from_str(name)).unwrap_or(JsValue::UNDEFINED);
+    get("aborted").as_bool().is_some()
+        && get("addEventListener").is_function()
+        && get("removeEventListener").is_function()
+}

@@ -1,0 +1,192 @@
+//! The API's answers: parsed from the JSON the API sent, tolerant of absent optional fields,
+//! strict about types.
+
+use serde::Serialize;
+
+use crate::error::{Error, ErrorCode};
+use crate::value::Value;
+
+/// What `createConnection` resolves to.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct ConnectionCreateResponse {
+    /// The new connection's id.
+    pub id: String,
+    /// Where to send the user for OAuth consent; `None` for providers without OAuth.
+    pub auth_link: Option<String>,
+    /// How long `auth_link` stays valid, as text such as "1 hour".
+    pub expires_in: Option<String>,
+    /// Where the API sends the browser after consent.
+    pub redirects_to: Option<String>,
+}
+
+/// Reads a create answer: `id` must be a string; the others a string, null or absent.
+pub fn parse_create_response(value: &Value) -> Result<ConnectionCreateResponse, Error> {
+    if !matches!(value, Value::Object(_)) {
+        return Err(invalid(format!(
+            "the API answered with {} where a connection object belongs",
+            value.type_name()
+        )));
+    }
+    let id = match value.get("id") {
+        Value::String(id) => id.clone(),
+        Value::Undefined => return Err(invalid("the API's answer has no id".to_string())),
+        other => {
+            return Err(invalid(format!(
+                "the API's answer has id as {}, not a string",
+                other.type_name()
+            )))
+        }
+    };
+    Ok(ConnectionCreateResponse {
+        id,
+        auth_link: optional_string(value, "authLink")?,
+        expires_in: optional_string(value, "expiresIn")?,
+        redirects_to: optional_string(value, "redirectsTo")?,
+    })
+}
+
+fn optional_string(value: &Value, key: &str) -> Result<Option<String>, Error> {
+    match value.get(key) {
+        Value::Undefined | Value::Null => Ok(None),
+        Value::String(text) => Ok(Some(text.clone())),
+        other => Err(invalid(format!(
+            "the API's answer has {key} as {}, not a string",
+            other.type_name()
+        ))),
+    }
+}
+
+fn invalid(message: String) -> Error {
+    Error::new(ErrorCode::InvalidResponse, message)
+}
+
+/// The API's error body `{ error, details? }`, read leniently: anything else yields `None`s.
+pub fn parse_error_body(value: &Value) -> (Option<String>, Option<String>) {
+    let text = |key: &str| match value.get(key) {
+        Value::String(s) if !s.is_empty() => Some(s.clone()),
+        _ => None,
+    };
+    (text("error"), text("details"))
+}
+
+/// Seconds to wait from a `retryAfterSeconds` field of an error body.
+pub fn retry_after_seconds(value: &Value) -> Option<f64> {
+    match value.get("retryAfterSeconds") {
+        Value::Number(n) if n.is_finite() && *n >= 0.0 => Some(*n),
+        _ => None,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn object(entries: &[(&str, Value)]) -> Value {
+        Value::Object(
+            entries
+                .iter()
+                .map(|(k, v)| (k.to_string(), v.clone()))
+                .collect(),
+        )
+    }
+
+    fn s(text: &str) -> Value {
+        Value::String(text.into())
+    }
+
+    #[test]
+    fn absent_and_null_optionals_become_none() {
+        let answer = object(&[("id", s("conn_1")), ("authLink", Value::Null)]);
+        assert_eq!(
+            parse_create_response(&answer).unwrap(),
+            ConnectionCreateResponse {
+                id: "conn_1".into(),
+                auth_link: None,
+                expires_in: None,
+                redirects_to: None
+            }
+        );
+    }
+
+    #[test]
+    fn every_field_is_kept() {
+        let answer = object(&[
+            ("id", s("conn_2")),
+            (
+                "authLink",
+                s("https://api.notion.com/v1/oauth/authorize?x=1"),
+            ),
+            ("expiresIn", s("1 hour")),
+            ("redirectsTo", s("https://app.example.com/done")),
+            ("extra", Value::Number(1.0)),
+        ]);
+        let parsed = parse_create_response(&answer).unwrap();
+        assert_eq!(
+            parsed.auth_link.as_deref(),
+            Some("https://api.notion.com/v1/oauth/authorize?x=1")
+        );
+        assert_eq!(parsed.expires_in.as_deref(), Some("1 hour"));
+        assert_eq!(
+            parsed.redirects_to.as_deref(),
+            Some("https://app.example.com/done")
+        );
+    }
+
+    #[test]
+    fn wrong_shapes_are_invalid_responses() {
+        let table = [
+            (
+                Value::Array(vec![]),
+                "the API answered with an array where a connection object belongs",
+            ),
+            (
+                Value::Null,
+                "the API answered with null where a connection object belongs",
+            ),
+            (object(&[]), "the API's answer has no id"),
+            (
+                object(&[("id", Value::Number(5.0))]),
+                "the API's answer has id as a number, not a string",
+            ),
+            (
+                object(&[("id", s("c")), ("authLink", Value::Bool(true))]),
+                "the API's answer has authLink as a boolean, not a string",
+            ),
+            (
+                object(&[("id", s("c")), ("expiresIn", Value::Number(3600.0))]),
+                "the API's answer has expiresIn as a number, not a string",
+            ),
+        ];
+        for (answer, message) in table {
+            let error = parse_create_response(&answer).unwrap_err();
+            assert_eq!(error.code, ErrorCode::InvalidResponse);
+            assert_eq!(error.message, message);
+        }
+    }
+
+    #[test]
+    fn error_bodies_are_read_leniently() {
+        let body = object(&[
+            ("error", s("Invalid")),
+            ("details", s("containerTags[0] bad")),
+        ]);
+        assert_eq!(
+            parse_error_body(&body),
+            (Some("Invalid".into()), Some("containerTags[0] bad".into()))
+        );
+        assert_eq!(parse_error_body(&s("<html>")), (None, None));
+        assert_eq!(
+            parse_error_body(&object(&[("error", Value::Number(1.0))])),
+            (None, None)
+        );
+        assert_eq!(
+            retry_after_seconds(&object(&[("retryAfterSeconds", Value::Number(3.0))])),
+            Some(3.0)
+        );
+        assert_eq!(
+            retry_after_seconds(&object(&[("retryAfterSeconds", Value::Number(-3.0))])),
+            None
+        );
+    }
+}

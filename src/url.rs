@@ -1,0 +1,106 @@
+//! URL checks through the browser's own URL parser, and where the code is running.
+
+use wasm_bindgen::JsValue;
+
+/// The parts of a parsed URL the rules look at.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ParsedUrl {
+    /// The whole URL, serialised by the parser.
+    pub href: String,
+    /// The scheme with its colon, lower case (`https:`).
+    pub protocol: String,
+    /// The user name part, empty when none.
+    pub username: String,
+    /// The password part, empty when none.
+    pub password: String,
+    /// The host name, lower case, without port.
+    pub hostname: String,
+    /// The query with its `?`, empty when none.
+    pub search: String,
+    /// The fragment with its `#`, empty when none.
+    pub hash: String,
+}
+
+impl ParsedUrl {
+    /// True when the URL carries a user name or a password.
+    pub fn has_credentials(&self) -> bool {
+        !self.username.is_empty() || !self.password.is_empty()
+    }
+
+    /// True for `http:` and `https:`.
+    pub fn is_http(&self) -> bool {
+        self.protocol == "http:" || self.protocol == "https:"
+    }
+
+    /// True when the host is this machine by name or address.
+    pub fn is_loopback(&self) -> bool {
+        self.hostname == "localhost" || self.hostname == "127.0.0.1"
+    }
+}
+
+/// Parses URLs the way the platform does.
+pub trait UrlParser {
+    /// Parses `input`, resolved against `base` when given; `None` when it is not a valid URL.
+    fn parse(&self, input: &str, base: Option<&str>) -> Option<ParsedUrl>;
+}
+
+/// Where the package is running, as far as the rules care.
+pub struct Environment<'a> {
+    /// True in a page (a `window` with a `document`) or a Web Worker.
+    pub is_browser: bool,
+    /// The page's base URL, used to resolve a relative `baseURL`.
+    pub page_url: Option<String>,
+    /// The URL parser.
+    pub urls: &'a dyn UrlParser,
+}
+
+/// The platform's `URL` class.
+pub struct PlatformUrls;
+
+impl UrlParser for PlatformUrls {
+    fn parse(&self, input: &str, base: Option<&str>) -> Option<ParsedUrl> {
+        let url = match base {
+            Some(base) => web_sys::Url::new_with_base(input, base),
+            None => web_sys::Url::new(input),
+        }
+        .ok()?;
+        Some(ParsedUrl {
+            href: url.href(),
+            protocol: url.protocol(),
+            username: url.username(),
+            password: url.password(),
+            hostname: url.hostname(),
+            search: url.search(),
+            hash: url.hash(),
+        })
+    }
+}
+
+/// Reads a property of the global object, `undefined` when reading fails.
+fn global_property(target: &JsValue, name: &str) -> JsValue {
+    js_sys::Reflect::get(target, &JsValue::from_str(name)).unwrap_or(JsValue::UNDEFINED)
+}
+
+/// Looks at the global object to tell a browser page or worker from Node, Deno or SSR.
+pub fn detect_environment(urls: &dyn UrlParser) -> Environment<'_> {
+    let global: JsValue = js_sys::global().into();
+    let window = global_property(&global, "window");
+    let document = global_property(&global, "document");
+    let in_page = window.is_object() && document.is_object();
+    let worker_scope = global_property(&global, "WorkerGlobalScope");
+    let in_worker =
+        worker_scope.is_function() && global_property(&global, "importScripts").is_function();
+    let page_url = if in_page {
+        global_property(&document, "baseURI").as_string()
+    } else if in_worker {
+        let location = global_property(&global, "location");
+        global_property(&location, "href").as_string()
+    } else {
+        None
+    };
+    Environment {
+        is_browser: in_page || in_worker,
+        page_url,
+        urls,
+    }
+}
