@@ -175,7 +175,7 @@ async fn hostile_values_settle_as_invalid_request() {
             "apiKey could not be read: its getter threw",
         ),
         (
-            "({ apiKey: 'k', baseURL: '$URL', metadata: { get x() { throw 1; } } })",
+            "({ baseURL: '$URL', metadata: { get x() { throw 1; } } })",
             "metadata.x",
             "metadata.x could not be read: its getter threw",
         ),
@@ -200,27 +200,27 @@ async fn hostile_values_settle_as_invalid_request() {
             "options has a symbol key: only string keys are allowed",
         ),
         (
-            "({ apiKey: 'k', baseURL: '$URL', documentLimit: 10n })",
+            "({ baseURL: '$URL', documentLimit: 10n })",
             "documentLimit",
             "documentLimit must be an integer from 1 to 10000",
         ),
         (
-            "({ apiKey: 'k', baseURL: '$URL', containerTag: Symbol('t') })",
+            "({ baseURL: '$URL', containerTag: Symbol('t') })",
             "containerTag",
             "containerTag must be a string, not a symbol",
         ),
         (
-            "({ apiKey: 'k', baseURL: '$URL', metadata: new Map() })",
+            "({ baseURL: '$URL', metadata: new Map() })",
             "metadata",
             "metadata must be a plain object or null, not an object that is not a plain object",
         ),
         (
-            "({ apiKey: 'k', baseURL: '$URL', containerTags: { length: 1e9 } })",
+            "({ baseURL: '$URL', containerTags: { length: 1e9 } })",
             "containerTags",
             "containerTags must be an array of strings, not an object",
         ),
         (
-            "({ apiKey: 'k', baseURL: '$URL', containerTags: new Array(2 ** 31) })",
+            "({ baseURL: '$URL', containerTags: new Array(2 ** 31) })",
             "containerTags",
             "containerTags has more than 10000 items",
         ),
@@ -235,8 +235,7 @@ async fn hostile_values_settle_as_invalid_request() {
         expect_invalid(create("notion", js(expression)).await, field, message).await;
     }
     reset().await;
-    let frozen =
-        js("Object.freeze(Object.assign(Object.create(null), { apiKey: 'k', baseURL: '$URL' }))");
+    let frozen = js("Object.freeze(Object.assign(Object.create(null), { apiKey: 'sm_emulator_test_key', baseURL: '$URL', dangerouslyAllowBrowser: true }))");
     create("notion", frozen)
         .await
         .expect("a frozen null-prototype object is fine");

@@ -71,12 +71,19 @@ pub fn json(text: &str) -> JsValue {
     JSON::parse(&text.replace("$URL", emulator())).expect("valid JSON in the test")
 }
 
-/// Options with the emulator's key and address, plus the fields of `extra` (JSON text).
+/// The fields of `extra` (JSON text), plus the emulator's key and address and the browser flag
+/// where `extra` does not set them.
 pub fn options(extra: &str) -> JsValue {
     let options = json(extra);
-    set(&options, "apiKey", &KEY.into());
-    set(&options, "baseURL", &emulator().into());
-    set(&options, "dangerouslyAllowBrowser", &JsValue::TRUE);
+    for (key, value) in [
+        ("apiKey", JsValue::from(KEY)),
+        ("baseURL", JsValue::from(emulator())),
+        ("dangerouslyAllowBrowser", JsValue::TRUE),
+    ] {
+        if !Reflect::has(&options, &key.into()).unwrap_or(false) {
+            set(&options, key, &value);
+        }
+    }
     options
 }
 

@@ -1,0 +1,65 @@
+#!/usr/bin/env bash
+# Sets up what is missing, then runs every check and test: formatting, clippy on the wasm
+# target, native unit tests, the package build, the type checks, the emulator's and the
+# package's JS tests (Playwright + Chromium), and the wasm tests in headless Chromium.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+export PATH="$HOME/.cargo/bin:$PATH"
+
+bash scripts/setup.sh
+
+export CHROMEDRIVER=/usr/bin/chromedriver
+export WASM_BINDGEN_TEST_TIMEOUT=${WASM_BINDGEN_TEST_TIMEOUT:-120}
+mkdir -p test-output
+started=$(date +%s)
+passed=0
+failed=0
+
+step() {
+  local name=$1
+  shift
+  printf '\n=== %s\n' "$name"
+  if "$@"; then
+    passed=$((passed + 1))
+  else
+    failed=$((failed + 1))
+    printf '=== FAILED: %s\n' "$name"
+  fi
+}
+
+emulator_pid=
+stop_emulator() { if [ -n "$emulator_pid" ]; then kill "$emulator_pid" 2>/dev/null || true; fi; }
+trap stop_emulator EXIT
+
+browser_tests() {
+  node tests/emulator.mjs --port 0 > test-output/emulator.log 2>&1 &
+  emulator_pid=$!
+  local url=
+  for _ in $(seq 1 50); do
+    url=$(sed -n 's/^emulator listening on //p' test-output/emulator.log)
+    [ -n "$url" ] && break
+    sleep 0.1
+  done
+  [ -n "$url" ] || { echo "the emulator did not start"; cat test-output/emulator.log; return 1; }
+  SUPERMEMORY_EMULATOR_URL=$url cargo test --target wasm32-unknown-unknown --test 'browser_*'
+}
+
+pack_lists_wasm() {
+  local listing
+  listing=$(cd pkg && npm pack --dry-run 2>&1)
+  printf '%s\n' "$listing"
+  grep -q 'supermemory_connections_bg.wasm' <<< "$listing"
+}
+
+step "cargo fmt --check" cargo fmt --check
+step "cargo clippy (wasm32, all targets)" cargo clippy --target wasm32-unknown-unknown --all-targets -- -D warnings
+step "native unit tests" cargo test
+step "build pkg/" bash scripts/build.sh
+step "npm pack --dry-run lists the wasm" pack_lists_wasm
+step "TypeScript: consumer compiles, wrong code does not" node tests/types/check.mjs pkg/index.d.ts
+step "JS tests (emulator, package in Chromium)" node --test --test-concurrency=2 tests/js/
+step "wasm tests in headless Chromium" browser_tests
+
+printf '\n%s\n' "test command wall time: $(( $(date +%s) - started )) s (after setup)"
+printf 'steps: %d passed, %d failed\n' "$passed" "$failed"
+[ "$failed" -eq 0 ]
