@@ -76,12 +76,13 @@ export interface ClientOptions {
    */
   timeout?: number | undefined;
   /**
-   * How many times a failed attempt is retried, with exponential backoff. Integer 0..=10;
-   * default 2. Retried: 408, 429, 502, 503, 504, network errors and timeouts.
+   * How many times a failed attempt may be retried. Integer 0..=10; default 2. Validated now;
+   * this version still makes exactly one attempt per call (retries with backoff come next).
    */
   maxRetries?: number | undefined;
   /**
-   * Headers added to every request. An entry whose value is `null` or `undefined` is not sent.
+   * Headers added to every request. A name matching one the package sends (`Accept`,
+   * `Content-Type`, `Authorization`, in any case) replaces it; `null` or `undefined` removes it.
    */
   defaultHeaders?: Record<string, string | null | undefined> | undefined;
   /**
@@ -422,9 +423,7 @@ export interface Connections {
   /**
    * Creates a connection (`POST /v3/connections/{provider}`). For OAuth providers, send the
    * user to the returned `authLink` at once; it expires.
-   *
-   * Retries follow `maxRetries`, except that for `web-crawler`, `s3` and `granola` (live at
-   * once, so not safe to repeat) only 408, 429 and 503 answers are retried.
+   * One attempt per call in this version; see {@link ClientOptions.maxRetries}.
    */
   create<P extends Provider>(
     provider: P,
