@@ -41,13 +41,7 @@ pub fn validate_create_connection(
     // timeout and maxRetries are client options here; the request keeps only the signal.
     request.timeout_ms = None;
     request.max_retries = None;
-    check_provider_metadata(provider, &body, env.urls)?;
-    Ok(CreateCall {
-        provider,
-        client,
-        body,
-        request,
-    })
+    finish(provider, client, body, request, env)
 }
 
 /// Validates `client.connections.create(provider, params, requestOptions)`.
@@ -63,6 +57,17 @@ pub fn validate_connections_create(
     rules::reject_unknown(rules::entries(params, "params")?, &[CREATE_PARAMS])?;
     let body = parse_create_params(params, env.urls)?;
     let request = validate_request_options(request_options)?;
+    finish(provider, client, body, request, env)
+}
+
+/// The last rule, the provider's own metadata, then the checked call.
+fn finish(
+    provider: Provider,
+    client: ClientConfig,
+    body: CreateBody,
+    request: RequestConfig,
+    env: &Environment,
+) -> Result<CreateCall, Error> {
     check_provider_metadata(provider, &body, env.urls)?;
     Ok(CreateCall {
         provider,
