@@ -470,6 +470,95 @@ export declare function createConnection<P extends Provider>(
   options: CreateConnectionOptions<P>,
 ): Promise<ConnectionCreateResponse>;
 
+/**
+ * The hosts an `authLink` may point at unless `allowedHosts` replaces the list: the API and the
+ * providers' OAuth pages (`api.supermemory.ai`, `api.notion.com`, `accounts.google.com`,
+ * `login.microsoftonline.com`, `github.com`).
+ */
+export declare const DEFAULT_ALLOWED_HOSTS: readonly string[];
+
+/** Options of the OAuth helpers that navigate. */
+export interface RedirectOptions {
+  /**
+   * Replaces {@link DEFAULT_ALLOWED_HOSTS}. Each entry is a bare host (reached over `https:` on
+   * the default port only, e.g. `"api.notion.com"`) or a full loopback origin such as
+   * `"http://127.0.0.1:8080"` (for a local emulator; never in the default list).
+   */
+  allowedHosts?: readonly string[] | undefined;
+}
+
+/**
+ * Navigates to `connection.authLink` with `location.assign`, after checking it with the
+ * browser's URL parser: `https:` (or an exact loopback origin from `allowedHosts`), no user
+ * name or password, host in the allow-list. A refused link rejects with `unsafe_redirect` and
+ * navigates nowhere; a connection without `authLink` rejects with `invalid_request`.
+ */
+export declare function redirectToAuthLink(
+  connection: Pick<ConnectionCreateResponse, "authLink">,
+  options?: RedirectOptions,
+): Promise<void>;
+
+/** What {@link startOAuth} resolves to. */
+export type StartOAuthResult =
+  | {
+      /** The page is navigating to the provider's consent page. */
+      redirected: true;
+      /** The pending connection. */
+      connection: ConnectionCreateResponse;
+    }
+  | {
+      /** A provider without OAuth (`web-crawler`, `s3`, `granola`): the connection is live. */
+      redirected: false;
+      /** The created connection. */
+      connection: ConnectionCreateResponse;
+    };
+
+/**
+ * Starts the OAuth round trip. For OAuth providers it adds a one-time nonce (128 bits from
+ * `crypto.getRandomValues`) as the `sm_oauth_state` query parameter of `redirectUrl` (default:
+ * the current page without the package's own parameters), creates the connection, keeps nonce,
+ * connection id and provider in `sessionStorage`, checks `authLink` like
+ * {@link redirectToAuthLink} and navigates, resolving `{ redirected: true }` just before. For
+ * `web-crawler`, `s3` and `granola` it stores nothing and resolves `{ redirected: false }`.
+ * Call {@link completeOAuth} on every page load to finish the trip.
+ */
+export declare function startOAuth<P extends Provider>(
+  provider: P,
+  options: CreateConnectionOptions<P> & RedirectOptions,
+): Promise<StartOAuthResult>;
+
+/** How an OAuth round trip ended, from {@link completeOAuth}. */
+export type OAuthCompletion =
+  | {
+      /** The user allowed access. */
+      ok: true;
+      /** The connected connection's id. */
+      connectionId: string;
+      /** Its provider. */
+      provider: Provider;
+    }
+  | {
+      /** The round trip failed. */
+      ok: false;
+      /**
+       * The API's `?error=` code (e.g. `"access_denied"`; untrusted text: show it as text), or
+       * `"state_mismatch"` when the nonce is missing, reused or not from this tab.
+       */
+      error: string;
+      /** The connection's id, when the nonce matched. */
+      connectionId?: string;
+      /** Its provider, when the nonce matched. */
+      provider?: Provider;
+    };
+
+/**
+ * Finishes the round trip on the page the provider sent the browser back to (default
+ * `location.href`). Resolves `null` on an ordinary load (neither the package's nonce nor
+ * `error` in the URL). Otherwise it checks and deletes the stored nonce, removes its
+ * parameters from the address bar (`history.replaceState`) and resolves an {@link OAuthCompletion}.
+ */
+export declare function completeOAuth(url?: string): Promise<OAuthCompletion | null>;
+
 /** What {@link init} can load the WebAssembly module from. */
 export type InitInput =
   | RequestInfo

@@ -62,6 +62,36 @@ export function createConnection(provider, options) {
   return call((module) => module.createConnection(provider, options));
 }
 
+/**
+ * The hosts an `authLink` may point at unless `allowedHosts` says otherwise: the API and the
+ * providers' OAuth pages. The same list the wasm module checks against (a test keeps them equal).
+ */
+export const DEFAULT_ALLOWED_HOSTS = Object.freeze([
+  "api.supermemory.ai",
+  "api.notion.com",
+  "accounts.google.com",
+  "login.microsoftonline.com",
+  "github.com",
+]);
+
+/**
+ * Creates a connection and, for OAuth providers, sends the page to the provider's consent page
+ * with a one-time nonce kept in sessionStorage. Options: createConnection's plus `allowedHosts`.
+ */
+export function startOAuth(provider, options) {
+  return call((module) => module.startOAuth(provider, options));
+}
+
+/** Reads the page's return from OAuth: `null` on an ordinary load, else how the round trip ended. */
+export function completeOAuth(url) {
+  return call((module) => module.completeOAuth(url));
+}
+
+/** Navigates to `connection.authLink` after checking it against the allow-list. */
+export function redirectToAuthLink(connection, options) {
+  return call((module) => module.redirectToAuthLink(connection, options));
+}
+
 /** The `/v3/connections` operations of a client. */
 class Connections {
   #options;

@@ -166,7 +166,8 @@ pub fn parse_create_params(options: &Value, urls: &dyn UrlParser) -> Result<Crea
     })
 }
 
-fn check_redirect_url(text: &str, urls: &dyn UrlParser) -> Result<String, Error> {
+/// Checks a redirect URL: absolute `https:` (`http:` on loopback), no credentials, no fragment.
+pub fn check_redirect_url(text: &str, urls: &dyn UrlParser) -> Result<String, Error> {
     let url = urls.parse(text, None).ok_or_else(|| {
         Error::invalid("redirectUrl", "redirectUrl must be an absolute https: URL")
     })?;

@@ -3,12 +3,14 @@
 //!
 //! This file holds only the `#[wasm_bindgen]` exports; each step lives in its own module.
 
+pub mod allow_list;
 pub mod answer;
 pub mod client;
 pub mod create_params;
 pub mod error;
 pub mod headers;
 pub mod input;
+pub mod oauth;
 pub mod operations;
 pub mod options;
 pub mod provider;
@@ -22,32 +24,46 @@ pub mod value;
 #[cfg(test)]
 mod test_support;
 
+use serde::Serialize;
 use wasm_bindgen::prelude::wasm_bindgen;
 use wasm_bindgen::JsValue;
 
 use crate::error::Error;
 use crate::input::Reader;
+use crate::oauth::Completion;
+use crate::operations::to_js;
+use crate::provider::Provider;
+use crate::response::ConnectionCreateResponse;
 use crate::url::{detect_environment, PlatformUrls};
+use crate::value::Value;
 
 /// How deep option objects are read: the options, then `metadata` or `containerTags`.
 const OPTIONS_DEPTH: u8 = 2;
+
+/// Reads the provider, checked before anything else, and the options object.
+fn read_provider_and_options(
+    reader: &mut Reader,
+    provider: &JsValue,
+    options: &JsValue,
+) -> Result<(Value, Value), Error> {
+    let provider = reader.read_root(provider, "provider", 0)?;
+    Provider::parse(&provider)?;
+    let options = reader.read_root(options, "options", OPTIONS_DEPTH)?;
+    Ok((provider, options))
+}
 
 /// `createConnection(provider, options)`: client options, create parameters and request options
 /// in one object. Resolves to the created connection; rejects with an error record.
 #[wasm_bindgen(js_name = createConnection)]
 pub async fn create_connection(provider: JsValue, options: JsValue) -> Result<JsValue, JsValue> {
     let mut reader = Reader::new();
-    let call = (|| {
-        let provider = reader.read_root(&provider, "provider", 0)?;
-        crate::provider::Provider::parse(&provider)?;
-        let options = reader.read_root(&options, "options", OPTIONS_DEPTH)?;
+    async {
+        let (provider, options) = read_provider_and_options(&mut reader, &provider, &options)?;
         let env = detect_environment(&PlatformUrls);
-        request::validate_create_connection(&provider, &options, &env)
-    })();
-    match call {
-        Ok(call) => operations::create(call, &reader).await,
-        Err(error) => Err(error),
+        let call = request::validate_create_connection(&provider, &options, &env)?;
+        to_js(&operations::create(call, &reader).await?)
     }
+    .await
     .map_err(Error::into_js)
 }
 
@@ -61,18 +77,189 @@ pub async fn connections_create(
     request_options: JsValue,
 ) -> Result<JsValue, JsValue> {
     let mut reader = Reader::new();
-    let call = (|| {
+    async {
         let provider = reader.read_root(&provider, "provider", 0)?;
-        crate::provider::Provider::parse(&provider)?;
+        Provider::parse(&provider)?;
         let client = reader.read_root(&client_options, "options", OPTIONS_DEPTH)?;
         let params = reader.read_root(&params, "params", OPTIONS_DEPTH)?;
         let request_options = reader.read_root(&request_options, "requestOptions", 1)?;
         let env = detect_environment(&PlatformUrls);
-        request::validate_connections_create(&client, &provider, &params, &request_options, &env)
-    })();
-    match call {
-        Ok(call) => operations::create(call, &reader).await,
-        Err(error) => Err(error),
+        let call = request::validate_connections_create(
+            &client,
+            &provider,
+            &params,
+            &request_options,
+            &env,
+        )?;
+        to_js(&operations::create(call, &reader).await?)
     }
+    .await
+    .map_err(Error::into_js)
+}
+
+/// The hosts an `authLink` may point at when no `allowedHosts` is given.
+#[wasm_bindgen(js_name = defaultAllowedHosts)]
+pub fn default_allowed_hosts() -> js_sys::Array {
+    allow_list::DEFAULT_ALLOWED_HOSTS
+        .iter()
+        .map(|host| JsValue::from_str(host))
+        .collect()
+}
+
+/// Takes the `allowedHosts` entry out of an options object.
+fn take_option(options: Value, name: &str) -> (Value, Value) {
+    match options {
+        Value::Object(mut entries) => {
+            let taken = entries
+                .iter()
+                .position(|(key, _)| key == name)
+                .map(|i| entries.remove(i).1)
+                .unwrap_or(Value::Undefined);
+            (Value::Object(entries), taken)
+        }
+        other => (other, Value::Undefined),
+    }
+}
+
+/// What `startOAuth` resolves to.
+#[derive(Serialize)]
+struct Started {
+    redirected: bool,
+    connection: ConnectionCreateResponse,
+}
+
+/// `startOAuth(provider, options)`: creates the connection and, for OAuth providers, remembers a
+/// one-time nonce and navigates to the checked `authLink`.
+#[wasm_bindgen(js_name = startOAuth)]
+pub async fn start_oauth(provider: JsValue, options: JsValue) -> Result<JsValue, JsValue> {
+    let mut reader = Reader::new();
+    async {
+        let (provider, options) = read_provider_and_options(&mut reader, &provider, &options)?;
+        let (options, allowed_hosts) = take_option(options, "allowedHosts");
+        let env = detect_environment(&PlatformUrls);
+        let mut call = request::validate_create_connection(&provider, &options, &env)?;
+        let allowed = allow_list::parse_allowed_hosts(&allowed_hosts, &PlatformUrls)?;
+        let provider = call.provider;
+        if !provider.uses_oauth() {
+            let connection = operations::create(call, &reader).await?;
+            return to_js(&Started {
+                redirected: false,
+                connection,
+            });
+        }
+        oauth::check_storage()?;
+        let (redirect_url, nonce) = oauth::redirect_with_nonce(call.body.redirect_url.as_deref())?;
+        create_params::check_redirect_url(&redirect_url, &PlatformUrls).map_err(|mut e| {
+            e.message = format!(
+                "{} (the current page is used when redirectUrl is not given)",
+                e.message
+            );
+            e
+        })?;
+        call.body.redirect_url = Some(redirect_url);
+        let connection = operations::create(call, &reader).await?;
+        oauth::remember_and_navigate(&nonce, provider.as_str(), &connection, &allowed)?;
+        to_js(&Started {
+            redirected: true,
+            connection,
+        })
+    }
+    .await
+    .map_err(Error::into_js)
+}
+
+/// `redirectToAuthLink(connection, { allowedHosts })`: navigates to the connection's `authLink`
+/// after checking it against the allow-list.
+#[wasm_bindgen(js_name = redirectToAuthLink)]
+pub async fn redirect_to_auth_link(
+    connection: JsValue,
+    options: JsValue,
+) -> Result<JsValue, JsValue> {
+    let mut reader = Reader::new();
+    (|| {
+        let connection = reader.read_root(&connection, "connection", 1)?;
+        if !matches!(connection, Value::Object(_)) {
+            return Err(Error::invalid(
+                "connection",
+                "connection must be the object createConnection resolved to",
+            ));
+        }
+        let options = reader.read_root(&options, "options", 2)?;
+        rules::reject_unknown(rules::entries(&options, "options")?, &[&["allowedHosts"]])?;
+        let allowed = allow_list::parse_allowed_hosts(options.get("allowedHosts"), &PlatformUrls)?;
+        let link = match connection.get("authLink") {
+            Value::String(link) => link,
+            Value::Null | Value::Undefined => {
+                return Err(Error::invalid(
+                    "authLink",
+                    "this connection has no authLink: its provider needs no OAuth",
+                ))
+            }
+            other => {
+                return Err(Error::invalid(
+                    "authLink",
+                    format!("authLink must be a string, not {}", other.type_name()),
+                ))
+            }
+        };
+        let target = allow_list::check_auth_link(link, &allowed, &PlatformUrls)?;
+        oauth::navigate(&target)?;
+        Ok(JsValue::UNDEFINED)
+    })()
+    .map_err(Error::into_js)
+}
+
+/// What `completeOAuth` resolves to.
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct Completed {
+    ok: bool,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    error: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    connection_id: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    provider: Option<String>,
+}
+
+/// `completeOAuth(url?)`: `null` on an ordinary page load, else how the round trip ended.
+#[wasm_bindgen(js_name = completeOAuth)]
+pub async fn complete_oauth(url: JsValue) -> Result<JsValue, JsValue> {
+    let mut reader = Reader::new();
+    (|| {
+        let url = match reader.read_root(&url, "url", 0)? {
+            Value::Undefined => None,
+            Value::String(text) => Some(text),
+            other => {
+                return Err(Error::invalid(
+                    "url",
+                    format!("url must be a string, not {}", other.type_name()),
+                ))
+            }
+        };
+        let completed = match oauth::complete(url.as_deref())? {
+            None => return Ok(JsValue::NULL),
+            Some(Completion::Connected {
+                connection_id,
+                provider,
+            }) => Completed {
+                ok: true,
+                error: None,
+                connection_id: Some(connection_id),
+                provider: Some(provider),
+            },
+            Some(Completion::Failed {
+                error,
+                connection_id,
+                provider,
+            }) => Completed {
+                ok: false,
+                error: Some(error),
+                connection_id,
+                provider,
+            },
+        };
+        to_js(&completed)
+    })()
     .map_err(Error::into_js)
 }

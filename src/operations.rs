@@ -9,10 +9,10 @@ use crate::error::{Error, ErrorCode};
 use crate::input::Reader;
 use crate::options::{ClientConfig, RequestConfig};
 use crate::request::CreateCall;
-use crate::response::parse_create_response;
+use crate::response::{parse_create_response, ConnectionCreateResponse};
 
 /// Converts Rust values to JavaScript: maps as plain objects, `None` as `null`.
-fn to_js<T: Serialize>(value: &T) -> Result<JsValue, Error> {
+pub fn to_js<T: Serialize>(value: &T) -> Result<JsValue, Error> {
     let serializer = serde_wasm_bindgen::Serializer::new()
         .serialize_maps_as_objects(true)
         .serialize_missing_as_null(true);
@@ -55,7 +55,7 @@ fn transport<'a>(
 }
 
 /// `POST /v3/connections/{provider}`.
-pub async fn create(call: CreateCall, reader: &Reader) -> Result<JsValue, Error> {
+pub async fn create(call: CreateCall, reader: &Reader) -> Result<ConnectionCreateResponse, Error> {
     let transport = transport(&call.client, &call.request, reader);
     let request = HttpRequest {
         method: Method::Post,
@@ -69,6 +69,5 @@ pub async fn create(call: CreateCall, reader: &Reader) -> Result<JsValue, Error>
     };
     let answer = transport.attempt(&request).await?;
     let value = json_or_error(&answer)?;
-    let created = parse_create_response(&value).map_err(|e| e.with_status(answer.status))?;
-    to_js(&created)
+    parse_create_response(&value).map_err(|e| e.with_status(answer.status))
 }

@@ -36,6 +36,9 @@ impl UrlParser for SimpleUrls {
                 username: String::new(),
                 password: String::new(),
                 hostname: String::new(),
+                port: String::new(),
+                origin: "null".to_string(),
+                pathname: rest.to_string(),
                 search,
                 hash,
             });
@@ -45,20 +48,28 @@ impl UrlParser for SimpleUrls {
             .map_or((after, "/"), |i| (&after[..i], &after[i..]));
         let (userinfo, hostport) = authority.rsplit_once('@').unwrap_or(("", authority));
         let (username, password) = userinfo.split_once(':').unwrap_or((userinfo, ""));
-        let hostname = hostport
-            .split(':')
-            .next()
-            .unwrap_or("")
-            .to_ascii_lowercase();
+        let (hostname, port) = hostport.split_once(':').unwrap_or((hostport, ""));
+        let hostname = hostname.to_ascii_lowercase();
+        let default_port =
+            (scheme == "https" && port == "443") || (scheme == "http" && port == "80");
+        let port = if default_port { "" } else { port };
         if hostname.is_empty() {
             return None;
         }
+        let origin = if port.is_empty() {
+            format!("{scheme}://{hostname}")
+        } else {
+            format!("{scheme}://{hostname}:{port}")
+        };
         Some(ParsedUrl {
-            href: format!("{scheme}://{authority}{path}{search}{hash}"),
+            href: format!("{origin}{path}{search}{hash}"),
             protocol: format!("{scheme}:"),
             username: username.to_string(),
             password: password.to_string(),
             hostname,
+            port: port.to_string(),
+            origin,
+            pathname: path.to_string(),
             search,
             hash,
         })

@@ -15,6 +15,12 @@ pub struct ParsedUrl {
     pub password: String,
     /// The host name, lower case, without port.
     pub hostname: String,
+    /// The port, empty when it is the scheme's default.
+    pub port: String,
+    /// The scheme, host and port, e.g. `http://127.0.0.1:8080` (`null` for opaque URLs).
+    pub origin: String,
+    /// The path, `/` at least for http(s) URLs.
+    pub pathname: String,
     /// The query with its `?`, empty when none.
     pub search: String,
     /// The fragment with its `#`, empty when none.
@@ -70,6 +76,9 @@ impl UrlParser for PlatformUrls {
             username: url.username(),
             password: url.password(),
             hostname: url.hostname(),
+            port: url.port(),
+            origin: url.origin(),
+            pathname: url.pathname(),
             search: url.search(),
             hash: url.hash(),
         })

@@ -63,7 +63,28 @@ test("the default export is the Supermemory class, also exported by name", async
     exports: Object.keys(sm).sort(),
   }));
   assert.equal(result.same, true);
-  assert.deepEqual(result.exports, ["Supermemory", "SupermemoryError", "createConnection", "default", "init"]);
+  assert.deepEqual(result.exports, [
+    "DEFAULT_ALLOWED_HOSTS",
+    "Supermemory",
+    "SupermemoryError",
+    "completeOAuth",
+    "createConnection",
+    "default",
+    "init",
+    "redirectToAuthLink",
+    "startOAuth",
+  ]);
+});
+
+test("DEFAULT_ALLOWED_HOSTS is frozen and equal to the list the wasm module checks", async () => {
+  const result = await inPage(async (sm) => {
+    await sm.init();
+    const wasm = await import("/pkg/supermemory_connections.js");
+    return { js: [...sm.DEFAULT_ALLOWED_HOSTS], wasm: wasm.defaultAllowedHosts(), frozen: Object.isFrozen(sm.DEFAULT_ALLOWED_HOSTS) };
+  });
+  assert.deepEqual(result.js, result.wasm);
+  assert.equal(result.frozen, true);
+  assert.ok(result.js.includes("api.notion.com"));
 });
 
 test("createConnection through the page's proxy resolves a typed result", async () => {

@@ -6,6 +6,12 @@ import Supermemory, {
   SupermemoryError,
   createConnection,
   init,
+  DEFAULT_ALLOWED_HOSTS,
+  completeOAuth,
+  redirectToAuthLink,
+  startOAuth,
+  type OAuthCompletion,
+  type StartOAuthResult,
   type ClientOptions,
   type Connection,
   type ConnectionCreateParams,
@@ -282,3 +288,41 @@ export {
   _providers,
   _lastSyncStatus,
 };
+
+// --- The OAuth round trip. ---
+
+async function oauthRoundTrip(): Promise<void> {
+  const done = await completeOAuth();
+  if (done !== null) {
+    if (done.ok) {
+      const id: string = done.connectionId;
+      const provider: Provider = done.provider;
+      void id;
+      void provider;
+    } else {
+      const reason: string = done.error;
+      void reason;
+    }
+  }
+  const started: StartOAuthResult = await startOAuth("notion", {
+    baseURL: "/api/supermemory",
+    containerTags: ["user_123"],
+    allowedHosts: [...DEFAULT_ALLOWED_HOSTS, "http://127.0.0.1:8787"],
+  });
+  if (started.redirected) return;
+  const crawler = await startOAuth("web-crawler", {
+    baseURL: "/api/supermemory",
+    metadata: { startUrl: "https://docs.example.com" },
+  });
+  const _live: boolean = crawler.redirected;
+  void _live;
+  const connection = await createConnection("github", { baseURL: "/api/supermemory" });
+  await redirectToAuthLink(connection, { allowedHosts: ["github.com"] });
+  await redirectToAuthLink(connection);
+}
+void oauthRoundTrip;
+
+const _completion: Equals<Awaited<ReturnType<typeof completeOAuth>>, OAuthCompletion | null> = true;
+const _hosts: Equals<typeof DEFAULT_ALLOWED_HOSTS, readonly string[]> = true;
+void _completion;
+void _hosts;

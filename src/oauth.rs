@@ -1,0 +1,270 @@
+//! The OAuth round trip in a page: start it (create, remember a one-time nonce, navigate to the
+//! checked `authLink`) and complete it when the provider sends the browser back.
+//!
+//! Only this module touches `window`: `location`, `history` and `sessionStorage`.
+
+use js_sys::{Reflect, Uint8Array, JSON};
+use wasm_bindgen::{JsCast, JsValue};
+
+use crate::allow_list::{check_auth_link, AllowedEntry};
+use crate::error::{Error, ErrorCode};
+use crate::input::Reader;
+use crate::response::ConnectionCreateResponse;
+use crate::url::{PlatformUrls, UrlParser};
+use crate::value::Value;
+
+/// The query parameter that carries the nonce back to the page.
+pub const STATE_PARAM: &str = "sm_oauth_state";
+
+/// The query parameter the API uses to report a failed consent.
+pub const ERROR_PARAM: &str = "error";
+
+/// Prefix of the `sessionStorage` keys of pending round trips.
+const STORAGE_PREFIX: &str = "supermemory-connections:oauth:";
+
+/// Bytes of randomness in a nonce (128 bits).
+const NONCE_BYTES: u32 = 16;
+
+/// Longest error code taken from the return URL.
+const MAX_ERROR_LENGTH: usize = 100;
+
+/// How a round trip came back.
+pub enum Completion {
+    /// The user allowed access.
+    Connected {
+        /// The connection's id.
+        connection_id: String,
+        /// The provider's name.
+        provider: String,
+    },
+    /// The provider or the API reported an error, or the nonce did not match.
+    Failed {
+        /// The API's `error` code, or `state_mismatch`.
+        error: String,
+        /// The connection's id, when the nonce matched.
+        connection_id: Option<String>,
+        /// The provider's name, when the nonce matched.
+        provider: Option<String>,
+    },
+}
+
+fn window() -> Result<web_sys::Window, Error> {
+    let global: JsValue = js_sys::global().into();
+    let has_window = Reflect::get(&global, &JsValue::from_str("window"))
+        .map(|w| w.is_object())
+        .unwrap_or(false);
+    if !has_window {
+        return Err(Error::new(
+            ErrorCode::InvalidRequest,
+            "the OAuth helpers need a browser page (a window with location and sessionStorage)",
+        ));
+    }
+    Ok(global.unchecked_into())
+}
+
+fn storage() -> Result<web_sys::Storage, Error> {
+    window()?
+        .session_storage()
+        .ok()
+        .flatten()
+        .ok_or_else(|| {
+            Error::new(
+                ErrorCode::InvalidRequest,
+                "sessionStorage is not available in this page; the OAuth helpers need it to check the return",
+            )
+        })
+}
+
+fn current_href() -> Result<String, Error> {
+    window()?.location().href().map_err(|_| {
+        Error::new(
+            ErrorCode::InvalidRequest,
+            "the page's address could not be read",
+        )
+    })
+}
+
+/// A fresh nonce: 128 bits from `crypto.getRandomValues`, as 32 hex digits.
+fn new_nonce() -> Result<String, Error> {
+    let unavailable = || {
+        Error::new(
+            ErrorCode::InvalidRequest,
+            "crypto.getRandomValues is not available here",
+        )
+    };
+    let crypto =
+        Reflect::get(&js_sys::global(), &JsValue::from_str("crypto")).map_err(|_| unavailable())?;
+    let fill: js_sys::Function = Reflect::get(&crypto, &JsValue::from_str("getRandomValues"))
+        .ok()
+        .filter(JsValue::is_function)
+        .ok_or_else(unavailable)?
+        .unchecked_into();
+    let bytes = Uint8Array::new_with_length(NONCE_BYTES);
+    fill.call1(&crypto, &bytes).map_err(|_| unavailable())?;
+    Ok(bytes.to_vec().iter().map(|b| format!("{b:02x}")).collect())
+}
+
+fn is_nonce(text: &str) -> bool {
+    text.len() == (NONCE_BYTES * 2) as usize && text.bytes().all(|b| b.is_ascii_hexdigit())
+}
+
+/// `url` without the package's own query parameters, and without its fragment if asked.
+fn without_own_params(url: &str, drop_fragment: bool) -> Option<String> {
+    let parsed = web_sys::Url::new(url).ok()?;
+    let params = parsed.search_params();
+    params.delete(STATE_PARAM);
+    params.delete(ERROR_PARAM);
+    if drop_fragment {
+        parsed.set_hash("");
+    }
+    Some(parsed.href())
+}
+
+/// The redirect URL for a round trip: the caller's, or the current page, with the nonce added.
+pub fn redirect_with_nonce(redirect_url: Option<&str>) -> Result<(String, String), Error> {
+    let base = match redirect_url {
+        Some(url) => url.to_string(),
+        None => {
+            let page = current_href()?;
+            without_own_params(&page, true).ok_or_else(|| {
+                Error::invalid(
+                    "redirectUrl",
+                    "the page's address could not be used as redirectUrl",
+                )
+            })?
+        }
+    };
+    let nonce = new_nonce()?;
+    let url = web_sys::Url::new(&base)
+        .map_err(|_| Error::invalid("redirectUrl", "redirectUrl must be an absolute https: URL"))?;
+    url.search_params().set(STATE_PARAM, &nonce);
+    Ok((url.href(), nonce))
+}
+
+/// Remembers a pending round trip under its nonce; fails before anything is created when
+/// `sessionStorage` is missing.
+pub fn check_storage() -> Result<(), Error> {
+    storage().map(|_| ())
+}
+
+/// Stores the pending round trip, then navigates to the checked `authLink`.
+pub fn remember_and_navigate(
+    nonce: &str,
+    provider: &str,
+    connection: &ConnectionCreateResponse,
+    allowed: &[AllowedEntry],
+) -> Result<(), Error> {
+    let link = connection.auth_link.as_deref().ok_or_else(|| {
+        Error::new(
+            ErrorCode::InvalidResponse,
+            "the API returned no authLink for a provider that needs OAuth",
+        )
+    })?;
+    let target = check_auth_link(link, allowed, &PlatformUrls)?;
+    let entry = js_sys::Object::new();
+    let _ = Reflect::set(
+        &entry,
+        &"connectionId".into(),
+        &connection.id.as_str().into(),
+    );
+    let _ = Reflect::set(&entry, &"provider".into(), &provider.into());
+    let text = JSON::stringify(&entry)
+        .ok()
+        .and_then(|t| t.as_string())
+        .unwrap_or_default();
+    storage()?
+        .set_item(&format!("{STORAGE_PREFIX}{nonce}"), &text)
+        .map_err(|e| {
+            Error::new(
+                ErrorCode::InvalidRequest,
+                "the pending sign-in could not be stored in sessionStorage",
+            )
+            .with_cause(e)
+        })?;
+    navigate(&target)
+}
+
+/// Sends the page to an already checked URL.
+pub fn navigate(target: &str) -> Result<(), Error> {
+    window()?.location().assign(target).map_err(|e| {
+        Error::new(
+            ErrorCode::UnsafeRedirect,
+            "the browser refused to navigate to authLink",
+        )
+        .with_cause(e)
+    })
+}
+
+/// Reads the return URL; `None` for an ordinary page load.
+pub fn complete(url: Option<&str>) -> Result<Option<Completion>, Error> {
+    let page = current_href()?;
+    let href = url.map(str::to_string).unwrap_or_else(|| page.clone());
+    let parsed = PlatformUrls
+        .parse(&href, Some(&page))
+        .ok_or_else(|| Error::invalid("url", "url must be a URL"))?;
+    let params = web_sys::Url::new(&parsed.href)
+        .map(|u| u.search_params())
+        .map_err(|_| Error::invalid("url", "url must be a URL"))?;
+    let nonce = params.get(STATE_PARAM);
+    let error = params.get(ERROR_PARAM);
+    if nonce.is_none() && error.is_none() {
+        return Ok(None);
+    }
+    let stored = match nonce.as_deref().filter(|n| is_nonce(n)) {
+        Some(nonce) => take_entry(nonce)?,
+        None => None,
+    };
+    clean_address_bar(&page);
+    let Some((connection_id, provider)) = stored else {
+        return Ok(Some(Completion::Failed {
+            error: "state_mismatch".into(),
+            connection_id: None,
+            provider: None,
+        }));
+    };
+    Ok(Some(match error {
+        None => Completion::Connected {
+            connection_id,
+            provider,
+        },
+        Some(code) => Completion::Failed {
+            error: code.chars().take(MAX_ERROR_LENGTH).collect(),
+            connection_id: Some(connection_id),
+            provider: Some(provider),
+        },
+    }))
+}
+
+/// Reads and deletes the pending round trip stored under `nonce`.
+fn take_entry(nonce: &str) -> Result<Option<(String, String)>, Error> {
+    let storage = storage()?;
+    let key = format!("{STORAGE_PREFIX}{nonce}");
+    let text = storage.get_item(&key).ok().flatten();
+    let _ = storage.remove_item(&key);
+    let Some(text) = text else { return Ok(None) };
+    let Ok(parsed) = JSON::parse(&text) else {
+        return Ok(None);
+    };
+    let entry = Reader::new()
+        .read_root(&parsed, "entry", 1)
+        .unwrap_or(Value::Undefined);
+    match (entry.get("connectionId"), entry.get("provider")) {
+        (Value::String(id), Value::String(provider)) => Ok(Some((id.clone(), provider.clone()))),
+        _ => Ok(None),
+    }
+}
+
+/// Removes the package's parameters from the address bar, keeping the page's own.
+fn clean_address_bar(page: &str) {
+    let Some(cleaned) = without_own_params(page, false) else {
+        return;
+    };
+    if cleaned == page {
+        return;
+    }
+    if let Ok(window) = window() {
+        if let Ok(history) = window.history() {
+            let _ = history.replace_state_with_url(&JsValue::NULL, "", Some(&cleaned));
+        }
+    }
+}
