@@ -2,7 +2,7 @@
 // One dependency-free ES module: import { startEmulator } from it, or run it as a CLI:
 //   node tests/emulator.mjs --port 8787 [--host 127.0.0.1] [--log]
 import { createServer } from "node:http";
-import { randomBytes } from "node:crypto";
+import { randomBytes, timingSafeEqual } from "node:crypto";
 import { pathToFileURL } from "node:url";
 
 /** The only API key the emulator accepts (`Authorization: Bearer <key>`). */
@@ -21,6 +21,48 @@ const ANSWER_FIELDS = ["status", "headers", "body", "delayMs", "stallMs", "drop"
 const AUTH_LINK_LIFETIME_MS = 60 * 60 * 1000;
 const DEFAULT_ALLOWED_HEADERS = "authorization, content-type, accept, x-api-key, x-request-id, *";
 
+/** The names a provider's own consent screen shows. */
+const PROVIDER_NAMES = {
+  notion: "Notion",
+  "google-drive": "Google Drive",
+  onedrive: "OneDrive",
+  gmail: "Gmail",
+  github: "GitHub",
+};
+
+/**
+ * Headers of every HTML page: no script at all, inline style only, never framed. The consent form
+ * posts to the emulator itself and its answer redirects to the app, so form-action allows any URL.
+ */
+const HTML_HEADERS = {
+  "content-security-policy": "default-src 'none'; style-src 'unsafe-inline'; form-action *; frame-ancestors 'none'",
+  "referrer-policy": "no-referrer",
+  "x-content-type-options": "nosniff",
+  "x-frame-options": "DENY",
+  "cache-control": "no-store",
+};
+
+const PAGE_STYLE = `
+  :root { color-scheme: light dark; font-family: system-ui, sans-serif; }
+  body { margin: 0; min-height: 100vh; display: grid; place-items: center; background: #f4f4f7; color: #1c1c22; }
+  main { max-width: 28rem; margin: 1rem; padding: 2rem; border-radius: 12px; background: #fff;
+         box-shadow: 0 2px 12px rgb(0 0 0 / 0.08); }
+  h1 { font-size: 1.3rem; margin: 0 0 1rem; }
+  .note { font-size: 0.8rem; color: #666; margin: 0 0 1.25rem; }
+  ul { padding-left: 1.25rem; }
+  code { background: #eef; padding: 0 0.25rem; border-radius: 4px; }
+  form { display: flex; gap: 0.75rem; justify-content: flex-end; margin-top: 1.5rem; }
+  button { font: inherit; padding: 0.5rem 1.25rem; border-radius: 8px; border: 1px solid #bbb;
+           background: #fff; color: #1c1c22; cursor: pointer; }
+  button#allow { background: #2f5bea; border-color: #2f5bea; color: #fff; }
+  @media (prefers-color-scheme: dark) {
+    body { background: #15151a; color: #eee; }
+    main { background: #22222a; }
+    code { background: #33334a; }
+    .note { color: #aaa; }
+    button { background: #22222a; color: #eee; }
+  }`;
+
 /** Thrown by a handler to answer with a JSON error `{ error, details? }`. */
 class HttpError extends Error {
   constructor(status, error, details) {
@@ -33,6 +75,9 @@ class HttpError extends Error {
 const invalidBody = (details) => new HttpError(400, "Invalid request body", details);
 const randomHex = (bytes) => randomBytes(bytes).toString("hex");
 const isPlainObject = (value) => typeof value === "object" && value !== null && !Array.isArray(value);
+
+const HTML_ESCAPES = { "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "'": "&#39;" };
+const escapeHtml = (value) => String(value).replace(/[&<>"']/g, (c) => HTML_ESCAPES[c]);
 
 function corsHeaders(req) {
   const origin = req.headers.origin;
@@ -63,10 +108,16 @@ function sendEmpty(req, res) {
   res.end();
 }
 
-function sendHtml(req, res, status, html) {
-  const body = `<!doctype html><meta charset="utf-8"><title>supermemory emulator</title>${html}\n`;
+/** Sends a whole HTML page; `title` is text, `html` the already escaped body. */
+function sendHtml(req, res, status, title, html) {
+  const body =
+    `<!doctype html>\n<html lang="en">\n<head>\n<meta charset="utf-8">\n` +
+    `<meta name="viewport" content="width=device-width, initial-scale=1">\n` +
+    `<title>${escapeHtml(title)}</title>\n<style>${PAGE_STYLE}\n</style>\n</head>\n` +
+    `<body>\n<main>\n${html}\n</main>\n</body>\n</html>\n`;
   res.writeHead(status, {
     ...corsHeaders(req),
+    ...HTML_HEADERS,
     "content-type": "text/html; charset=utf-8",
     "content-length": Buffer.byteLength(body),
   });
@@ -170,6 +221,8 @@ function createConnection({ req, res, match, record, state }) {
     status: oauth ? "pending" : "active",
     authToken: oauth ? randomHex(16) : null,
     authExpiresAt: oauth ? new Date(now + AUTH_LINK_LIFETIME_MS).toISOString() : null,
+    authUsed: false,
+    email: null,
   };
   state.connections.set(id, connection);
 
@@ -184,28 +237,128 @@ function createConnection({ req, res, match, record, state }) {
   sendJson(req, res, 200, answer);
 }
 
-/** GET /oauth/{provider}/authorize: placeholder consent page for a pending connection. */
+// ---- the provider's consent screen, reached by the browser through the authLink ----
+
+const INVALID_LINK = "This authorization link is invalid or has expired";
+
+/** True when the two strings are equal, compared in constant time. */
+function sameSecret(expected, given) {
+  if (typeof expected !== "string" || typeof given !== "string") return false;
+  const a = Buffer.from(expected);
+  const b = Buffer.from(given);
+  return a.length === b.length && timingSafeEqual(a, b);
+}
+
+/**
+ * The pending connection an auth link names, or undefined when the link is not usable: unknown
+ * connection, another provider, wrong token, already decided, or expired.
+ */
+function linkedConnection(state, provider, connectionId, token) {
+  const connection = state.connections.get(connectionId ?? "");
+  if (connection === undefined || connection.provider !== provider) return undefined;
+  if (!sameSecret(connection.authToken, token) || connection.authUsed) return undefined;
+  if (!(Date.parse(connection.authExpiresAt) > Date.now())) return undefined;
+  return connection;
+}
+
+function sendInvalidLink(req, res) {
+  const html =
+    `<h1>${INVALID_LINK}</h1>\n` +
+    `<p>Start connecting again from the app to get a new link. A link works once and for one hour.</p>`;
+  sendHtml(req, res, 400, "Authorization link invalid", html);
+}
+
+/** GET /oauth/{provider}/authorize?connection=..&token=..: the consent page of a pending connection. */
 function authorizePage({ req, res, match, state, url }) {
-  const connection = state.connections.get(url.searchParams.get("connection") ?? "");
-  const valid =
-    connection !== undefined &&
-    connection.provider === match[1] &&
-    connection.status === "pending" &&
-    connection.authToken === url.searchParams.get("token") &&
-    Date.parse(connection.authExpiresAt) > Date.now();
-  if (!valid) return sendHtml(req, res, 400, "<h1>Invalid or expired authorization link</h1>");
-  sendHtml(req, res, 200, `<h1>Authorize ${connection.provider}</h1>`);
+  const provider = match[1];
+  const connection = linkedConnection(state, provider, url.searchParams.get("connection"), url.searchParams.get("token"));
+  if (connection === undefined) return sendInvalidLink(req, res);
+  const name = PROVIDER_NAMES[provider];
+  const title = `Allow supermemory to access your ${name}?`;
+  const tags =
+    connection.containerTags.length === 0
+      ? `<p id="container-tags">No container tags.</p>`
+      : `<ul id="container-tags">\n${connection.containerTags.map((tag) => `<li><code>${escapeHtml(tag)}</code></li>`).join("\n")}\n</ul>`;
+  const html = [
+    `<p class="note">supermemory API emulator: an offline stand-in for ${escapeHtml(name)}'s consent screen.</p>`,
+    `<h1>${escapeHtml(title)}</h1>`,
+    `<p>supermemory will read your ${escapeHtml(name)} content and keep it as memories under these container tags:</p>`,
+    tags,
+    `<form method="post" action="/oauth/${escapeHtml(provider)}/decide">`,
+    `<input type="hidden" name="connection" value="${escapeHtml(connection.id)}">`,
+    `<input type="hidden" name="token" value="${escapeHtml(connection.authToken)}">`,
+    `<button name="decision" value="deny" id="deny">Deny</button>`,
+    `<button name="decision" value="allow" id="allow">Allow</button>`,
+    `</form>`,
+  ].join("\n");
+  sendHtml(req, res, 200, title, html);
+}
+
+/** The stored redirectUrl when the browser can be sent there (absolute http: or https:), else null. */
+function redirectTarget(connection) {
+  const raw = connection.redirectUrl;
+  if (typeof raw !== "string" || raw === "") return null;
+  let parsed;
+  try {
+    parsed = new URL(raw);
+  } catch {
+    return null;
+  }
+  return parsed.protocol === "http:" || parsed.protocol === "https:" ? parsed : null;
+}
+
+/** POST /oauth/{provider}/decide (a form: connection, token, decision): allow or deny, once. */
+function decide({ req, res, match, record, state }) {
+  const provider = match[1];
+  const contentType = (req.headers["content-type"] ?? "").split(";")[0].trim().toLowerCase();
+  const form = new URLSearchParams(contentType === "application/x-www-form-urlencoded" ? record.body : "");
+  const connection = linkedConnection(state, provider, form.get("connection"), form.get("token"));
+  if (connection === undefined) return sendInvalidLink(req, res);
+  const decision = form.get("decision");
+  if (decision !== "allow" && decision !== "deny") {
+    const html = `<h1>Choose Allow or Deny</h1>\n<p>Go back to the consent page and press one of its two buttons.</p>`;
+    return sendHtml(req, res, 400, "No decision", html);
+  }
+
+  connection.authUsed = true;
+  const name = escapeHtml(PROVIDER_NAMES[provider]);
+  const target = redirectTarget(connection);
+  if (decision === "allow") {
+    connection.status = "active";
+    connection.email = `user@${provider}.example`;
+    // The app gets its redirectUrl back unchanged, query string and all (normalised only when
+    // the stored text could not be a header value).
+    const raw = connection.redirectUrl;
+    if (target !== null) return sendRedirect(req, res, /^[\x21-\x7e]+$/.test(raw) ? raw : target.href);
+    const html = `<h1>Connection authorised</h1>\n<p>supermemory can now access your ${name}. You can close this window.</p>`;
+    return sendHtml(req, res, 200, "Connection authorised", html);
+  }
+  connection.status = "denied";
+  if (target !== null) {
+    target.searchParams.set("error", "access_denied");
+    return sendRedirect(req, res, target.href);
+  }
+  const html = `<h1>Connection denied</h1>\n<p>supermemory was not given access to your ${name}. You can close this window.</p>`;
+  return sendHtml(req, res, 200, "Connection denied", html);
+}
+
+function sendRedirect(req, res, location) {
+  res.writeHead(303, { ...corsHeaders(req), ...HTML_HEADERS, location, "content-length": 0 });
+  res.end();
 }
 
 /** API routes, first match wins; `auth` routes need the emulator's API key. */
 const ROUTES = [
   { method: "POST", path: /^\/v3\/connections\/([^/]+)$/, auth: true, handler: createConnection },
   { method: "GET", path: /^\/oauth\/([^/]+)\/authorize$/, auth: false, handler: authorizePage },
+  { method: "POST", path: /^\/oauth\/([^/]+)\/decide$/, auth: false, handler: decide },
 ];
 
 /**
- * Starts an emulator; resolves to { url, port, requests, reset(), script(answers), close() }.
- * `requests` is a live array of { method, path, query, headers, body, json }.
+ * Starts an emulator; resolves to
+ * { url, port, requests, connections, reset(), script(answers), expireAuthLinks(), close() }.
+ * `requests` is a live array of { method, path, query, headers, body, json }; `connections` the
+ * live Map of stored connections by id.
  */
 export async function startEmulator({ port = 0, host = "127.0.0.1", apiKey = EMULATOR_API_KEY, log = false } = {}) {
   const requests = [];
@@ -227,6 +380,14 @@ export async function startEmulator({ port = 0, host = "127.0.0.1", apiKey = EMU
     requests.length = 0;
     answers.length = 0;
     state.connections.clear();
+  }
+
+  /** Makes every stored auth link expired, as if its hour had passed. */
+  function expireAuthLinks() {
+    const past = new Date(Date.now() - 1000).toISOString();
+    for (const connection of state.connections.values()) {
+      if (connection.authExpiresAt !== null) connection.authExpiresAt = past;
+    }
   }
 
   function script(list) {
@@ -264,6 +425,10 @@ export async function startEmulator({ port = 0, host = "127.0.0.1", apiKey = EMU
     if (route === "GET health") return sendJson(req, res, 200, { ok: true });
     if (route === "POST reset") {
       reset();
+      return sendEmpty(req, res);
+    }
+    if (route === "POST expire-auth-links") {
+      expireAuthLinks();
       return sendEmpty(req, res);
     }
     if (route === "POST script") {
@@ -348,7 +513,16 @@ export async function startEmulator({ port = 0, host = "127.0.0.1", apiKey = EMU
     await closed;
   }
 
-  return { url: `http://${hostPort}`, port: actualPort, requests, reset, script, close };
+  return {
+    url: `http://${hostPort}`,
+    port: actualPort,
+    requests,
+    connections: state.connections,
+    reset,
+    script,
+    expireAuthLinks,
+    close,
+  };
 }
 
 function parseCliArgs(argv) {

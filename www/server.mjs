@@ -3,6 +3,7 @@
 // calls /api/supermemory/... with no key, and this server adds the key.
 //   offline (default): the API behind the proxy is the local emulator, started in-process.
 //   proxy: with SUPERMEMORY_API_KEY set, requests go to the real API (SUPERMEMORY_BASE_URL to override).
+// GET /config.json tells the page the mode and the extra hosts its authLinks may point at.
 // Run: node www/server.mjs [--port 8080] [--host 127.0.0.1]
 import { createServer } from "node:http";
 import { readFile } from "node:fs/promises";
@@ -12,6 +13,13 @@ import { startEmulator, EMULATOR_API_KEY } from "../tests/emulator.mjs";
 
 const ROOT = fileURLToPath(new URL("..", import.meta.url));
 const PROXY_PREFIX = "/api/supermemory/";
+const MAX_PROXY_BODY = 1024 * 1024;
+/** Request headers the proxy passes on; never the browser's authorization or cookies. */
+const FORWARDED_REQUEST_HEADERS = ["content-type", "accept"];
+/** Answer headers the proxy passes back, besides the status and content-type. */
+const FORWARDED_ANSWER_HEADERS = ["retry-after", "retry-after-ms"];
+/** Methods fetch() refuses to send. */
+const UNFORWARDABLE_METHODS = ["CONNECT", "TRACE", "TRACK"];
 
 /** Headers every answer of the demo server carries. */
 export const SECURITY_HEADERS = {
@@ -59,73 +67,154 @@ async function serveFile(res, pathname) {
   }
 }
 
+/** Answers with the security headers; `type` null sends no content-type. */
 function send(res, status, type, body, extra = {}) {
-  res.writeHead(status, { ...SECURITY_HEADERS, "content-type": type, "cache-control": "no-store", ...extra });
+  const headers = { ...SECURITY_HEADERS, "cache-control": "no-store", ...extra };
+  if (type !== null) headers["content-type"] = type;
+  res.writeHead(status, headers);
   res.end(body);
 }
 
-function readBody(req) {
+function sendJson(res, status, value) {
+  send(res, status, "application/json", JSON.stringify(value));
+}
+
+class TooLarge extends Error {}
+
+/** Reads the whole request body; rejects with TooLarge past `limit` bytes. */
+function readBody(req, limit) {
   return new Promise((resolve, reject) => {
     const chunks = [];
-    req.on("data", (chunk) => chunks.push(chunk));
+    let size = 0;
+    req.on("data", (chunk) => {
+      size += chunk.length;
+      if (size > limit) {
+        req.removeAllListeners("data");
+        req.resume();
+        return reject(new TooLarge());
+      }
+      chunks.push(chunk);
+    });
     req.on("end", () => resolve(Buffer.concat(chunks)));
     req.on("error", reject);
   });
 }
 
-/** Forwards /api/supermemory/<rest> to <upstream>/<rest>, adding the API key on this side. */
+/**
+ * True when a proxy request comes from this server's own page: the Host header names this server
+ * on a loopback name (no DNS rebinding), and the browser does not mark it as cross-site.
+ */
+function fromOwnPage(req, ownHosts) {
+  const host = (req.headers.host ?? "").toLowerCase();
+  if (!ownHosts.has(host)) return false;
+  const site = req.headers["sec-fetch-site"];
+  if (site !== undefined && site !== "same-origin" && site !== "none") return false;
+  const origin = req.headers.origin;
+  return origin === undefined || origin.toLowerCase() === `http://${host}`;
+}
+
+/**
+ * Forwards /api/supermemory/<rest>?<query> to <upstream>/<rest>?<query> with any method, adding the
+ * API key on this side. Only content-type and accept go up; status, content-type, retry-after and
+ * retry-after-ms come back.
+ */
 async function forward(req, res, upstream, url) {
+  if (UNFORWARDABLE_METHODS.includes(req.method)) {
+    return sendJson(res, 405, { error: "Method not allowed" });
+  }
   const target = upstream.baseURL + "/" + url.pathname.slice(PROXY_PREFIX.length) + url.search;
   const headers = { authorization: `Bearer ${upstream.apiKey}` };
-  for (const name of ["content-type", "accept"]) {
+  for (const name of FORWARDED_REQUEST_HEADERS) {
     if (req.headers[name]) headers[name] = req.headers[name];
   }
-  const body = ["GET", "HEAD"].includes(req.method) ? undefined : await readBody(req);
+  let body;
+  if (req.method !== "GET" && req.method !== "HEAD") {
+    try {
+      body = await readBody(req, MAX_PROXY_BODY);
+    } catch (error) {
+      if (error instanceof TooLarge) return sendJson(res, 413, { error: "Request body too large" });
+      throw error;
+    }
+  }
+  // When the browser gives up, so does the upstream request.
+  const abort = new AbortController();
+  res.on("close", () => {
+    if (!res.writableFinished) abort.abort();
+  });
   let answer;
+  let payload;
   try {
-    answer = await fetch(target, { method: req.method, headers, body, redirect: "manual" });
+    answer = await fetch(target, { method: req.method, headers, body, redirect: "manual", signal: abort.signal });
+    payload = Buffer.from(await answer.arrayBuffer());
   } catch {
-    return send(res, 502, "application/json", JSON.stringify({ error: "The API could not be reached" }));
+    if (res.destroyed) return;
+    return sendJson(res, 502, { error: "The API could not be reached" });
   }
   const extra = {};
-  for (const name of ["retry-after", "retry-after-ms"]) {
+  for (const name of FORWARDED_ANSWER_HEADERS) {
     const value = answer.headers.get(name);
     if (value !== null) extra[name] = value;
   }
-  const text = Buffer.from(await answer.arrayBuffer());
-  send(res, answer.status, answer.headers.get("content-type") ?? "application/octet-stream", text, extra);
+  send(res, answer.status, answer.headers.get("content-type"), payload, extra);
 }
 
 /**
  * Starts the demo server. Without `upstream` it uses SUPERMEMORY_API_KEY (proxy mode) or starts
- * the emulator (offline mode). Resolves { url, mode, emulator, close() }.
+ * the emulator (offline mode). Resolves { url, mode, emulator, config, close() }, where `config`
+ * is what GET /config.json answers: { mode, allowedHosts } with the emulator's origin in
+ * allowedHosts in offline mode (its consent links are on it) and nothing in proxy mode.
  */
 export async function startDemoServer({ port = 0, host = "127.0.0.1", upstream, env = process.env } = {}) {
   let emulator = null;
   let mode = "proxy";
   if (!upstream && env.SUPERMEMORY_API_KEY) {
-    upstream = { baseURL: (env.SUPERMEMORY_BASE_URL || "https://api.supermemory.ai").replace(/\/+$/, ""), apiKey: env.SUPERMEMORY_API_KEY };
+    upstream = {
+      baseURL: (env.SUPERMEMORY_BASE_URL || "https://api.supermemory.ai").replace(/\/+$/, ""),
+      apiKey: env.SUPERMEMORY_API_KEY,
+    };
   } else if (!upstream) {
     emulator = await startEmulator({ host });
     upstream = { baseURL: emulator.url, apiKey: EMULATOR_API_KEY };
     mode = "offline";
   }
+  const config = { mode, allowedHosts: emulator ? [emulator.url] : [] };
+  const ownHosts = new Set();
+
   const server = createServer(async (req, res) => {
     const url = new URL(req.url, "http://demo.invalid");
     try {
-      if (url.pathname.startsWith(PROXY_PREFIX)) return await forward(req, res, upstream, url);
+      if (url.pathname.startsWith(PROXY_PREFIX)) {
+        if (!fromOwnPage(req, ownHosts)) return sendJson(res, 403, { error: "Only this demo's own page may use the proxy" });
+        return await forward(req, res, upstream, url);
+      }
       if (req.method !== "GET" && req.method !== "HEAD") return send(res, 405, "text/plain", "Method not allowed");
+      if (url.pathname === "/config.json") return sendJson(res, 200, config);
       return await serveFile(res, url.pathname);
     } catch {
       if (!res.headersSent) send(res, 500, "text/plain", "Internal error");
+      else res.destroy();
     }
   });
-  await new Promise((resolve) => server.listen(port, host, resolve));
-  const address = server.address();
+  try {
+    await new Promise((resolve, reject) => {
+      server.once("error", reject);
+      server.listen(port, host, () => {
+        server.off("error", reject);
+        resolve();
+      });
+    });
+  } catch (error) {
+    if (emulator) await emulator.close();
+    throw error;
+  }
+  const actualPort = server.address().port;
+  const hostInUrl = host.includes(":") ? `[${host}]` : host;
+  for (const name of [hostInUrl, "127.0.0.1", "localhost", "[::1]"]) ownHosts.add(`${name.toLowerCase()}:${actualPort}`);
   return {
-    url: `http://${host}:${address.port}`,
+    url: `http://${hostInUrl}:${actualPort}`,
     mode,
     emulator,
+    config,
     async close() {
       server.closeAllConnections();
       await new Promise((resolve) => server.close(resolve));

@@ -358,22 +358,192 @@ test("close() finishes while a stalled answer is pending", async () => {
   await assert.rejects(response.text());
 });
 
-test("the authorize page accepts the link of a pending connection only", async () => {
-  const { id, authLink } = await (await create("notion")).json();
-  const page = await fetch(authLink);
-  assert.equal(page.status, 200);
-  assert.equal(page.headers.get("content-type"), "text/html; charset=utf-8");
-  assert.match(await page.text(), /<h1>Authorize notion<\/h1>/);
+// ---- the OAuth consent flow ----
 
-  const base = `${emulator.url}/oauth/notion/authorize`;
-  const token = new URL(authLink).searchParams.get("token");
-  for (const query of [`connection=${id}&token=wrong`, `connection=conn_0000000000000000&token=${token}`, ""]) {
-    const bad = await fetch(`${base}?${query}`);
-    assert.equal(bad.status, 400, query);
-    assert.match(await bad.text(), /<h1>Invalid or expired authorization link<\/h1>/);
+const CONSENT_CSP = "default-src 'none'; style-src 'unsafe-inline'; form-action *; frame-ancestors 'none'";
+const INVALID_LINK = "<h1>This authorization link is invalid or has expired</h1>";
+const REDIRECT = "https://app.example/back?step=2&state=a%20b";
+
+/** Creates an OAuth connection; resolves { id, token, authLink }. */
+async function createLink(provider = "notion", body = { containerTags: ["user_1"], redirectUrl: REDIRECT }) {
+  const { id, authLink } = await (await create(provider, body)).json();
+  return { id, authLink, token: new URL(authLink).searchParams.get("token") };
+}
+
+/** Posts the consent form the way a browser does; redirects are not followed. */
+function decide(provider, fields) {
+  return fetch(`${emulator.url}/oauth/${provider}/decide`, {
+    method: "POST",
+    body: new URLSearchParams(fields),
+    redirect: "manual",
+  });
+}
+
+/** Asserts a 400 invalid-link page, with the consent page's headers and no form. */
+async function expectInvalidLink(response, label) {
+  assert.equal(response.status, 400, label);
+  assert.equal(response.headers.get("content-type"), "text/html; charset=utf-8", label);
+  assert.equal(response.headers.get("content-security-policy"), CONSENT_CSP, label);
+  const html = await response.text();
+  assert.ok(html.includes(INVALID_LINK), `${label}: ${html}`);
+  assert.equal(html.includes("<form"), false, label);
+  assert.equal(html.includes('id="allow"'), false, label);
+}
+
+test("the consent page of a fresh link names the provider and the tags and has the two buttons", async () => {
+  const names = { notion: "Notion", "google-drive": "Google Drive", onedrive: "OneDrive", gmail: "Gmail", github: "GitHub" };
+  assert.deepEqual(Object.keys(names), OAUTH_PROVIDERS);
+  for (const [provider, name] of Object.entries(names)) {
+    const { id, token, authLink } = await createLink(provider, { containerTags: ["user_1", "org:a-b"] });
+    const page = await fetch(authLink);
+    assert.equal(page.status, 200, provider);
+    assert.equal(page.headers.get("content-type"), "text/html; charset=utf-8");
+    assert.equal(page.headers.get("content-security-policy"), CONSENT_CSP);
+    assert.equal(page.headers.get("referrer-policy"), "no-referrer");
+    assert.equal(page.headers.get("x-frame-options"), "DENY");
+    assert.equal(page.headers.get("cache-control"), "no-store");
+    const html = await page.text();
+    assert.equal(/<script/i.test(html), false, "no script at all");
+    assert.ok(html.includes(`<title>Allow supermemory to access your ${name}?</title>`), html);
+    assert.ok(html.includes(`<h1>Allow supermemory to access your ${name}?</h1>`), html);
+    assert.ok(html.includes(`<form method="post" action="/oauth/${provider}/decide">`), html);
+    assert.ok(html.includes(`<input type="hidden" name="connection" value="${id}">`), html);
+    assert.ok(html.includes(`<input type="hidden" name="token" value="${token}">`), html);
+    assert.ok(html.includes('<button name="decision" value="allow" id="allow">Allow</button>'), html);
+    assert.ok(html.includes('<button name="decision" value="deny" id="deny">Deny</button>'), html);
+    assert.ok(html.includes("<li><code>user_1</code></li>\n<li><code>org:a-b</code></li>"), html);
+    assert.equal(emulator.connections.get(id).status, "pending", "showing the page decides nothing");
   }
-  const otherProvider = await fetch(authLink.replace("/oauth/notion/", "/oauth/github/"));
-  assert.equal(otherProvider.status, 400);
+  const untagged = await (await fetch((await createLink("notion", {})).authLink)).text();
+  assert.ok(untagged.includes('<p id="container-tags">No container tags.</p>'), untagged);
+  assert.ok(
+    emulator.requests.every((r) => r.method === "POST" || r.headers.authorization === undefined),
+    "the consent page needs no API key",
+  );
+  assert.equal(emulator.requests.filter((r) => r.path.endsWith("/authorize")).length, 6, "consent requests are recorded");
+});
+
+test("allow activates the connection and redirects 303 to the redirectUrl unchanged", async () => {
+  const { id, token } = await createLink("notion");
+  const response = await decide("notion", { connection: id, token, decision: "allow" });
+  assert.equal(response.status, 303);
+  assert.equal(response.headers.get("location"), REDIRECT);
+  assert.equal(await response.text(), "");
+  const connection = emulator.connections.get(id);
+  assert.equal(connection.status, "active");
+  assert.equal(connection.email, "user@notion.example");
+  assert.equal(connection.authUsed, true);
+  const recorded = emulator.requests.at(-1);
+  assert.equal(recorded.method, "POST");
+  assert.equal(recorded.path, "/oauth/notion/decide");
+  assert.equal(recorded.headers.authorization, undefined, "no API key needed");
+  assert.deepEqual(Object.fromEntries(new URLSearchParams(recorded.body)), { connection: id, token, decision: "allow" });
+});
+
+test("deny marks the connection denied and adds error=access_denied to the redirectUrl's query", async () => {
+  const { id, token } = await createLink("github");
+  const response = await decide("github", { connection: id, token, decision: "deny" });
+  assert.equal(response.status, 303);
+  assert.equal(response.headers.get("location"), "https://app.example/back?step=2&state=a+b&error=access_denied");
+  const location = new URL(response.headers.get("location"));
+  assert.equal(location.origin + location.pathname, "https://app.example/back");
+  assert.deepEqual(Object.fromEntries(location.searchParams), { step: "2", state: "a b", error: "access_denied" });
+  assert.equal(emulator.connections.get(id).status, "denied");
+  assert.equal(emulator.connections.get(id).email, null);
+});
+
+test("a link works once: after either decision both routes answer 400", async () => {
+  for (const decision of ["allow", "deny"]) {
+    const { id, token, authLink } = await createLink("gmail");
+    assert.equal((await decide("gmail", { connection: id, token, decision })).status, 303, decision);
+    const status = emulator.connections.get(id).status;
+    await expectInvalidLink(await fetch(authLink), `GET after ${decision}`);
+    const other = decision === "allow" ? "deny" : "allow";
+    await expectInvalidLink(await decide("gmail", { connection: id, token, decision: other }), `POST after ${decision}`);
+    assert.equal(emulator.connections.get(id).status, status, "the second decision changed nothing");
+  }
+});
+
+test("a wrong token, another provider or an unknown connection is refused and consumes nothing", async () => {
+  const { id, token, authLink } = await createLink("onedrive");
+  const base = `${emulator.url}/oauth/onedrive/authorize`;
+  const bad = [
+    ["wrong token", "onedrive", { connection: id, token: "0".repeat(32) }],
+    ["short token", "onedrive", { connection: id, token: token.slice(1) }],
+    ["no token", "onedrive", { connection: id }],
+    ["other provider", "notion", { connection: id, token }],
+    ["unknown provider", "dropbox", { connection: id, token }],
+    ["unknown connection", "onedrive", { connection: "conn_0000000000000000", token }],
+    ["nothing", "onedrive", {}],
+  ];
+  for (const [label, provider, fields] of bad) {
+    const query = new URLSearchParams(fields);
+    await expectInvalidLink(await fetch(`${emulator.url}/oauth/${provider}/authorize?${query}`), `GET ${label}`);
+    await expectInvalidLink(await decide(provider, { ...fields, decision: "allow" }), `POST ${label}`);
+  }
+  // A non-OAuth connection has no token, so a link without one must not match it either.
+  const { id: crawlerId } = await (await create("web-crawler")).json();
+  await expectInvalidLink(await fetch(`${emulator.url}/oauth/web-crawler/authorize?connection=${crawlerId}`), "crawler");
+  assert.equal(authLink.startsWith(`${base}?`), true);
+  assert.equal(emulator.connections.get(id).status, "pending");
+  assert.equal((await fetch(authLink)).status, 200, "the real link still works");
+});
+
+test("a decision that is neither allow nor deny is refused and consumes nothing", async () => {
+  const { id, token, authLink } = await createLink("notion");
+  for (const fields of [{ connection: id, token }, { connection: id, token, decision: "maybe" }]) {
+    const response = await decide("notion", fields);
+    assert.equal(response.status, 400);
+    assert.match(await response.text(), /<h1>Choose Allow or Deny<\/h1>/);
+  }
+  const asJson = await fetch(`${emulator.url}/oauth/notion/decide`, {
+    method: "POST",
+    headers: { "content-type": "application/json" },
+    body: JSON.stringify({ connection: id, token, decision: "allow" }),
+    redirect: "manual",
+  });
+  await expectInvalidLink(asJson, "a JSON body is not the form");
+  assert.equal(emulator.connections.get(id).status, "pending");
+  assert.equal((await fetch(authLink)).status, 200);
+});
+
+test("an expired link answers 400 on both routes, via the method and the control endpoint", async () => {
+  const first = await createLink("notion");
+  assert.ok(Date.parse(emulator.connections.get(first.id).authExpiresAt) > Date.now() + 59 * 60 * 1000, "one hour");
+  emulator.expireAuthLinks();
+  await expectInvalidLink(await fetch(first.authLink), "GET after expireAuthLinks()");
+  await expectInvalidLink(await decide("notion", { ...first, decision: "allow" }), "POST after expireAuthLinks()");
+
+  const second = await createLink("notion");
+  assert.equal((await fetch(second.authLink)).status, 200, "a new link is fresh");
+  const expire = await fetch(`${emulator.url}/__emulator/expire-auth-links`, { method: "POST" });
+  assert.equal(expire.status, 204);
+  await expectInvalidLink(await fetch(second.authLink), "GET after the control endpoint");
+  await expectInvalidLink(await decide("notion", { ...second, decision: "deny" }), "POST after the control endpoint");
+  assert.equal(emulator.connections.get(second.id).status, "pending");
+  assert.equal(
+    emulator.requests.some((r) => r.path.startsWith("/__emulator/")),
+    false,
+    "the control request is not recorded",
+  );
+});
+
+test("without a redirectUrl the decision answers a 200 page", async () => {
+  for (const [decision, heading, text] of [
+    ["allow", "<h1>Connection authorised</h1>", "supermemory can now access your Google Drive."],
+    ["deny", "<h1>Connection denied</h1>", "supermemory was not given access to your Google Drive."],
+  ]) {
+    const { id, token } = await createLink("google-drive", { containerTags: ["user_1"] });
+    const response = await decide("google-drive", { connection: id, token, decision });
+    assert.equal(response.status, 200, decision);
+    assert.equal(response.headers.get("location"), null);
+    assert.equal(response.headers.get("content-security-policy"), CONSENT_CSP);
+    const html = await response.text();
+    assert.ok(html.includes(heading), html);
+    assert.ok(html.includes(text), html);
+    assert.equal(/<script/i.test(html), false);
+    assert.equal(emulator.connections.get(id).status, decision === "allow" ? "active" : "denied");
+  }
 });
 
 test("the CLI prints its URL, serves, and exits cleanly on SIGTERM", async () => {
