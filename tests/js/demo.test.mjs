@@ -1,0 +1,436 @@
+// End-to-end tests of the demo page (www/): the page served by www/server.mjs under its
+// Content-Security-Policy, with the local emulator behind the server's proxy, driven by Playwright
+// in Debian's Chromium. Every page is watched for page errors, console errors and CSP violations;
+// the suite fails on any. Screenshots and a console log go to test-output/demo/.
+// Run: node --test tests/js/demo.test.mjs
+import { test, before, after, beforeEach } from "node:test";
+import assert from "node:assert/strict";
+import { mkdir, writeFile } from "node:fs/promises";
+import { fileURLToPath } from "node:url";
+import { startDemoServer } from "../../www/server.mjs";
+import { launchBrowser } from "./browser.mjs";
+
+const OUTPUT = fileURLToPath(new URL("../../test-output/demo/", import.meta.url));
+const DECLINED = "You declined access on the provider's page.";
+const STATE_MISMATCH = "This sign-in link was not started here or was already used; please connect again.";
+
+let demo;
+let browser;
+/** Every problem seen on any page of the suite (page errors, console errors, CSP violations). */
+const suiteProblems = [];
+/** Every console message of every page, written to test-output/demo/console.log at the end. */
+const consoleLog = [];
+
+before(async () => {
+  await mkdir(OUTPUT, { recursive: true });
+  // env: {} keeps the server offline (on the emulator) even where SUPERMEMORY_API_KEY is set.
+  demo = await startDemoServer({ port: 0, env: {} });
+  browser = await launchBrowser();
+});
+
+after(async () => {
+  await writeFile(`${OUTPUT}console.log`, consoleLog.join("\n") + "\n");
+  await browser?.close();
+  await demo?.close();
+});
+
+beforeEach(() => demo.emulator.reset());
+
+const home = () => `${demo.url}/`;
+
+/**
+ * Opens a fresh browser context and page with the watchers attached. `provokedStatuses` lists
+ * HTTP statuses the test causes on purpose, whose "Failed to load resource" console lines are
+ * expected. Resolves { page, context, problems, navigations, apiRequests }.
+ */
+async function openPage(name, { provokedStatuses = [], viewport = { width: 1100, height: 900 }, collect = suiteProblems } = {}) {
+  const context = await browser.newContext({ viewport });
+  const page = await context.newPage();
+  const problems = [];
+  const note = (text) => {
+    problems.push(text);
+    collect.push(`${name}: ${text}`);
+  };
+  // The page's CSP does not apply to bindings and init scripts, so this listener works on every
+  // document the page loads and reports back to the test.
+  await page.exposeFunction("reportCspViolation", (text) => note(`CSP violation: ${text}`));
+  await page.addInitScript(() => {
+    document.addEventListener("securitypolicyviolation", (event) => {
+      window.reportCspViolation(`${event.effectiveDirective} blocked ${event.blockedURI || "(inline)"} in ${event.sourceFile}:${event.lineNumber}`);
+    });
+  });
+  page.on("pageerror", (error) => note(`page error: ${error.message}`));
+  page.on("dialog", (dialog) => {
+    note(`dialog opened: ${dialog.type()} ${dialog.message()}`);
+    dialog.dismiss().catch(() => {});
+  });
+  page.on("console", (message) => {
+    const text = message.text();
+    consoleLog.push(`[${name}] ${message.type()}: ${text}`);
+    if (text.includes("Content Security Policy")) return note(`CSP console message: ${text}`);
+    if (message.type() !== "error") return;
+    const failed = /^Failed to load resource: the server responded with a status of (\d+)/.exec(text);
+    if (failed && provokedStatuses.includes(Number(failed[1]))) return;
+    note(`console error: ${text}`);
+  });
+  const navigations = [];
+  page.on("framenavigated", (frame) => {
+    if (frame === page.mainFrame()) navigations.push(frame.url());
+  });
+  // What the page itself sends to its backend: never a key.
+  const apiRequests = [];
+  page.on("request", (request) => {
+    if (request.url().startsWith(`${demo.url}/api/`)) apiRequests.push({ url: request.url(), headers: request.headers() });
+  });
+  return { page, context, problems, navigations, apiRequests };
+}
+
+/** Runs `body` with a fresh page, saves a screenshot, and fails on any problem the page had. */
+async function withPage(name, options, body) {
+  const opened = await openPage(name, options);
+  try {
+    await body(opened);
+  } finally {
+    await opened.page.screenshot({ path: `${OUTPUT}${name}.png`, fullPage: true }).catch(() => {});
+    await opened.context.close();
+  }
+  assert.deepEqual(opened.problems, [], "page errors, console errors or CSP violations");
+}
+
+/** Loads `url` (default: the page) and waits until Connect is usable (config read, return handled). */
+async function load(page, url = home()) {
+  await page.goto(url);
+  await page.waitForSelector("#connect:enabled");
+}
+
+async function pick(page, provider) {
+  await page.click(`label[for="provider-${provider}"]`);
+  assert.equal(await page.isChecked(`#provider-${provider}`), true);
+}
+
+/** Waits for the result panel to show `kind` ("success", "error", "info"); resolves its text. */
+async function resultText(page, kind) {
+  await page.waitForSelector(`#result.result-${kind}:not([hidden])`);
+  return page.textContent("#result");
+}
+
+const sessionKeys = (page) => page.evaluate(() => Object.keys(sessionStorage));
+const hasNonce = (url) => new URL(url).searchParams.has("sm_oauth_state");
+
+/** The create requests the emulator received for `provider`. */
+const creates = (provider) =>
+  demo.emulator.requests.filter((r) => r.method === "POST" && r.path === `/v3/connections/${provider}`);
+
+/** Picks Notion, connects, and waits for the emulator's consent page; resolves the create request. */
+async function startNotion(page, tags = "demo_user") {
+  await load(page);
+  await pick(page, "notion");
+  await page.fill("#container-tags", tags);
+  const consent = `${demo.emulator.url}/oauth/notion/authorize`;
+  await Promise.all([page.waitForURL((url) => url.href.startsWith(consent)), page.click("#connect")]);
+  const [create] = creates("notion");
+  assert.ok(create, "the emulator received the create request");
+  return create;
+}
+
+/** Clicks #allow or #deny on the consent page and waits to be back on the demo page. */
+async function answerConsent(page, button) {
+  await Promise.all([page.waitForURL((url) => url.href.startsWith(home())), page.click(button)]);
+}
+
+test("the page says how it reaches the API, and shows only the chosen provider's settings", async () => {
+  await withPage("layout", {}, async ({ page }) => {
+    await load(page);
+    assert.equal(
+      await page.textContent("#mode"),
+      "Offline demo: a local emulator stands in for supermemory.",
+    );
+    assert.match(await page.textContent(".intro"), /no key ever\s+reaches the browser/);
+    assert.equal(await page.locator('input[name="provider"]').count(), 8);
+    assert.equal(await page.isChecked("#provider-notion"), true);
+    for (const id of ["start-url", "sync-scope", "s3-bucket", "granola-api-key"]) {
+      assert.equal(await page.isVisible(`#${id}`), false, `#${id} is hidden for Notion`);
+    }
+    await pick(page, "web-crawler");
+    assert.equal(await page.isVisible("#start-url"), true);
+    assert.equal(await page.textContent("#connect"), "Connect Web crawler");
+    await pick(page, "google-drive");
+    assert.equal(await page.isVisible("#sync-scope"), true);
+    assert.equal(await page.isVisible("#start-url"), false);
+    await pick(page, "s3");
+    for (const id of ["s3-bucket", "s3-region", "s3-access-key-id", "s3-secret-access-key", "s3-endpoint", "s3-prefix"]) {
+      assert.equal(await page.isVisible(`#${id}`), true, `#${id} is shown for S3`);
+    }
+    assert.equal(await page.getAttribute("#s3-secret-access-key", "type"), "password");
+    await pick(page, "granola");
+    assert.equal(await page.getAttribute("#granola-api-key", "type"), "password");
+    assert.equal(await page.isVisible("#s3-bucket"), false);
+  });
+});
+
+test("the page fits a 360px-wide phone screen without sideways scrolling", async () => {
+  await withPage("phone", { viewport: { width: 360, height: 740 } }, async ({ page }) => {
+    await load(page);
+    await pick(page, "s3");
+    const width = await page.evaluate(() => document.documentElement.scrollWidth);
+    assert.ok(width <= 360, `the page is ${width}px wide`);
+  });
+});
+
+test("Notion round trip: consent page, Allow, back with success and the nonce gone", async () => {
+  await withPage("notion-allow", {}, async ({ page, apiRequests }) => {
+    const create = await startNotion(page);
+    assert.deepEqual(create.json.containerTags, ["demo_user"]);
+    assert.equal(create.json.documentLimit, undefined);
+    const redirectUrl = new URL(create.json.redirectUrl);
+    assert.equal(redirectUrl.origin + redirectUrl.pathname, home());
+    assert.ok(redirectUrl.searchParams.get("sm_oauth_state"), "redirectUrl carries the nonce");
+    for (const request of apiRequests) assert.equal(request.headers.authorization, undefined, "no key from the browser");
+
+    await answerConsent(page, "#allow");
+    const text = await resultText(page, "success");
+    assert.match(text, /Notion connected/);
+    const [id] = [...demo.emulator.connections.keys()];
+    assert.ok(text.includes(id), `shows the connection id ${id}`);
+    assert.equal(await page.getAttribute("#result", "role"), "status");
+    assert.equal(hasNonce(page.url()), false, "the nonce left the address bar");
+    assert.deepEqual(await sessionKeys(page), [], "no pending sign-in left in sessionStorage");
+    assert.deepEqual(await page.evaluate(() => Object.keys(localStorage)), []);
+  });
+});
+
+test("Deny on the consent page shows the declined message", async () => {
+  await withPage("notion-deny", {}, async ({ page }) => {
+    await startNotion(page);
+    await answerConsent(page, "#deny");
+    const text = await resultText(page, "error");
+    assert.match(text, /Notion was not connected/);
+    assert.ok(text.includes(DECLINED), text);
+    assert.equal(await page.getAttribute("#result", "role"), "alert");
+    const url = new URL(page.url());
+    assert.equal(url.searchParams.has("sm_oauth_state"), false);
+    assert.equal(url.searchParams.has("error"), false, "the error parameter left the address bar");
+    assert.deepEqual(await sessionKeys(page), []);
+  });
+});
+
+test("Google Drive sends the chosen sync scope", async () => {
+  await withPage("google-drive", {}, async ({ page }) => {
+    await load(page);
+    await pick(page, "google-drive");
+    await page.selectOption("#sync-scope", "full");
+    await page.fill("#container-tags", "team_docs, user_7");
+    await page.fill("#document-limit", "250");
+    const consent = `${demo.emulator.url}/oauth/google-drive/authorize`;
+    await Promise.all([page.waitForURL((url) => url.href.startsWith(consent)), page.click("#connect")]);
+    const [create] = creates("google-drive");
+    assert.deepEqual(create.json.metadata, { syncScope: "full" });
+    assert.deepEqual(create.json.containerTags, ["team_docs", "user_7"]);
+    assert.equal(create.json.documentLimit, 250);
+  });
+});
+
+test("web-crawler with a start URL is connected at once, without leaving the page", async () => {
+  await withPage("web-crawler", {}, async ({ page, navigations }) => {
+    await load(page);
+    await pick(page, "web-crawler");
+    await page.fill("#container-tags", "demo_user");
+    await page.fill("#start-url", "https://docs.example.com/");
+    await page.click("#connect");
+    const text = await resultText(page, "success");
+    const [create] = creates("web-crawler");
+    assert.deepEqual(create.json.metadata, { startUrl: "https://docs.example.com/" });
+    const [id] = [...demo.emulator.connections.keys()];
+    assert.match(text, /Web crawler connected/);
+    assert.ok(text.includes(id), `shows the connection id ${id}`);
+    assert.equal(page.url(), home(), "the URL did not change");
+    assert.deepEqual(navigations, [home()], "no navigation after the first load");
+    assert.equal(await page.isEnabled("#connect"), true);
+  });
+});
+
+test("S3 and Granola secrets go to the API once and stay out of the URL and storage", async () => {
+  await withPage("secrets", {}, async ({ page }) => {
+    await load(page);
+    await pick(page, "s3");
+    await page.fill("#s3-bucket", "team-docs");
+    await page.fill("#s3-region", "eu-west-1");
+    await page.fill("#s3-access-key-id", "AKIA_DEMO");
+    await page.fill("#s3-secret-access-key", "s3-SECRET-value");
+    await page.fill("#s3-prefix", "docs/");
+    await page.click("#connect");
+    assert.match(await resultText(page, "success"), /Amazon S3 connected/);
+    assert.deepEqual(creates("s3")[0].json.metadata, {
+      accessKeyId: "AKIA_DEMO",
+      secretAccessKey: "s3-SECRET-value",
+      bucket: "team-docs",
+      region: "eu-west-1",
+      prefix: "docs/",
+    });
+    assert.equal(await page.inputValue("#s3-secret-access-key"), "", "the secret is cleared once used");
+
+    await pick(page, "granola");
+    await page.fill("#granola-api-key", "gr-SECRET-value");
+    await page.click("#connect");
+    await page.waitForSelector("#result.result-success >> text=Granola connected");
+    assert.deepEqual(creates("granola")[0].json.metadata, { apiKey: "gr-SECRET-value" });
+    assert.equal(await page.inputValue("#granola-api-key"), "");
+
+    const stored = await page.evaluate(() => JSON.stringify([{ ...localStorage }, { ...sessionStorage }, location.href]));
+    assert.equal(stored.includes("SECRET"), false, stored);
+  });
+});
+
+test("a bad start URL highlights #start-url and sends nothing; fixing it clears the highlight", async () => {
+  await withPage("bad-start-url", {}, async ({ page }) => {
+    await load(page);
+    await pick(page, "web-crawler");
+    await page.fill("#start-url", "ftp://x");
+    await page.click("#connect");
+    await page.waitForSelector('#start-url[aria-invalid="true"]');
+    assert.equal(await page.evaluate(() => document.getElementById("start-url").classList.contains("is-invalid")), true);
+    assert.equal(await page.isVisible("#start-url-error"), true);
+    assert.match(await page.textContent("#start-url-error"), /startUrl/);
+    assert.equal(await page.evaluate(() => document.activeElement.id), "start-url", "focus moves to the field");
+    assert.equal(await page.isVisible("#result"), false);
+    assert.equal(await page.isEnabled("#connect"), true);
+    assert.deepEqual(demo.emulator.requests, [], "no request reached the emulator");
+
+    await page.fill("#start-url", "https://example.com");
+    await page.click("#connect");
+    assert.match(await resultText(page, "success"), /Web crawler connected/);
+    assert.equal(await page.getAttribute("#start-url", "aria-invalid"), null);
+    assert.equal(await page.isVisible("#start-url-error"), false);
+  });
+});
+
+test("bad container tags and document limits highlight their own inputs", async () => {
+  await withPage("bad-fields", {}, async ({ page }) => {
+    await load(page);
+    await page.fill("#container-tags", "good_tag bad!tag");
+    await page.click("#connect");
+    await page.waitForSelector('#container-tags[aria-invalid="true"]');
+    assert.match(await page.textContent("#container-tags-error"), /containerTags\[1\]/);
+
+    await page.fill("#container-tags", "good_tag");
+    await page.fill("#document-limit", "20000");
+    await page.click("#connect");
+    await page.waitForSelector('#document-limit[aria-invalid="true"]');
+    assert.equal(await page.getAttribute("#container-tags", "aria-invalid"), null, "old highlight cleared");
+    assert.match(await page.textContent("#document-limit-error"), /documentLimit/);
+    assert.deepEqual(demo.emulator.requests, []);
+  });
+});
+
+for (const authLink of ["javascript:alert(1)", "http://evil.example/oauth", "https://evil.example/oauth"]) {
+  test(`a rigged authLink ${authLink} is refused and the page stays put`, async () => {
+    const name = `unsafe-${authLink.split(":")[0]}`;
+    await withPage(name, {}, async ({ page, navigations }) => {
+      await load(page);
+      demo.emulator.script([{ status: 200, body: { id: "conn_x", authLink, expiresIn: "1 hour" } }]);
+      await pick(page, "notion");
+      await page.fill("#container-tags", "demo_user");
+      await page.click("#connect");
+      const text = await resultText(page, "error");
+      assert.match(text, /Sign-in link refused/);
+      assert.equal(await page.getAttribute("#result", "role"), "alert");
+      assert.equal(page.url(), home(), "the URL did not change");
+      assert.deepEqual(navigations, [home()], "no navigation after the first load");
+      assert.equal(await page.isEnabled("#connect"), true);
+      assert.equal(creates("notion").length, 1);
+    });
+  });
+}
+
+test("Connect is disabled while the request is under way", async () => {
+  await withPage("busy", {}, async ({ page }) => {
+    await load(page);
+    demo.emulator.script([{ status: 200, body: { id: "conn_slow" }, delayMs: 600 }]);
+    await pick(page, "web-crawler");
+    await page.fill("#start-url", "https://docs.example.com");
+    await page.click("#connect");
+    assert.equal(await page.isDisabled("#connect"), true);
+    assert.equal(await page.getAttribute("#connect-form", "aria-busy"), "true");
+    assert.match(await resultText(page, "success"), /conn_slow/);
+    assert.equal(await page.isEnabled("#connect"), true);
+    assert.equal(creates("web-crawler").length, 1);
+  });
+});
+
+test("an API error is explained in the result panel", async () => {
+  await withPage("api-error", { provokedStatuses: [401] }, async ({ page }) => {
+    await load(page);
+    demo.emulator.script([{ status: 401, body: { error: "Unauthorized" } }]);
+    await page.click("#connect");
+    const text = await resultText(page, "error");
+    assert.match(text, /The server's API key was refused/);
+    assert.equal(await page.getAttribute("#result", "role"), "alert");
+    assert.equal(await page.isEnabled("#connect"), true);
+  });
+});
+
+test("a forged nonce shows state_mismatch and is taken out of the address bar", async () => {
+  await withPage("forged-nonce", {}, async ({ page }) => {
+    await load(page, `${home()}?sm_oauth_state=forged`);
+    const text = await resultText(page, "error");
+    assert.ok(text.includes(STATE_MISMATCH), text);
+    assert.equal(hasNonce(page.url()), false);
+  });
+});
+
+test("a return URL used a second time shows state_mismatch", async () => {
+  await withPage("reused-nonce", {}, async ({ page }) => {
+    const create = await startNotion(page);
+    await answerConsent(page, "#allow");
+    assert.match(await resultText(page, "success"), /Notion connected/);
+    // The same way back again, nonce and all: the nonce was used up the first time.
+    await load(page, create.json.redirectUrl);
+    const text = await resultText(page, "error");
+    assert.ok(text.includes(STATE_MISMATCH), text);
+    assert.equal(hasNonce(page.url()), false);
+  });
+});
+
+test("an error code from the way back is shown as text, never as markup", async () => {
+  await withPage("error-markup", {}, async ({ page }) => {
+    // A genuine nonce with a hostile error code: completeOAuth passes the code on, and the page
+    // must print it, not parse it.
+    const create = await startNotion(page);
+    const markup = '<img src=x id=injected onerror="alert(1)">';
+    await load(page, `${create.json.redirectUrl}&error=${encodeURIComponent(markup)}`);
+    const text = await resultText(page, "error");
+    assert.ok(text.includes(`The provider reported: ${markup}`), text);
+    assert.equal(await page.locator("#injected").count(), 0, "no element was created from the query");
+  });
+});
+
+test("an error parameter without a nonce of this page counts as state_mismatch", async () => {
+  await withPage("error-without-nonce", {}, async ({ page }) => {
+    await load(page, `${home()}?error=access_denied`);
+    const text = await resultText(page, "error");
+    assert.ok(text.includes(STATE_MISMATCH), text);
+    assert.equal(new URL(page.url()).search, "");
+  });
+});
+
+test("the CSP watcher itself notices a violation", async () => {
+  const caught = [];
+  const { page, context } = await openPage("csp-self-check", { collect: caught });
+  try {
+    await load(page);
+    await page.evaluate(() => {
+      const script = document.createElement("script");
+      script.textContent = "window.inlineRan = true;";
+      document.body.append(script);
+    });
+    for (let i = 0; i < 50 && caught.length < 2; i += 1) await new Promise((r) => setTimeout(r, 20));
+    assert.equal(await page.evaluate(() => window.inlineRan), undefined, "the inline script did not run");
+    assert.ok(caught.some((p) => p.includes("CSP violation: script-src")), caught.join("\n"));
+  } finally {
+    await context.close();
+  }
+});
+
+test("no page error, console error or CSP violation anywhere in the suite", () => {
+  assert.deepEqual(suiteProblems, []);
+});
