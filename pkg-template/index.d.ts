@@ -306,25 +306,126 @@ export interface Connection {
   expiresAt?: string;
   /** The metadata given when the connection was created. */
   metadata?: Record<string, unknown>;
-  /** The latest sync run. */
-  lastSyncRun?: {
-    /** The run's status as the API reports it. */
-    status: string;
-    /** Why the run failed, or `null`. */
-    errorCode?:
-      | "auth_expired"
-      | "rate_limited"
-      | "plan_required"
-      | "provider_unavailable"
-      | "internal"
-      | null;
-    /** A human-readable error, or `null`. */
-    error?: string | null;
-    /** When the run started (ISO 8601). */
-    startedAt?: string;
-    /** When the run finished (ISO 8601). */
-    completedAt?: string;
-  };
+  /** The latest sync run; absent before the first one (e.g. while consent is pending). */
+  lastSyncRun?: LastSyncRun;
+}
+
+/**
+ * Why a sync run failed. The API documents these five; a newer code passes through as a
+ * plain string, so keep a default branch when you switch on it.
+ */
+export type SyncErrorCode =
+  | "auth_expired"
+  | "rate_limited"
+  | "plan_required"
+  | "provider_unavailable"
+  | "internal"
+  | (string & {});
+
+/** A connection's latest sync run. */
+export interface LastSyncRun {
+  /** The run's status as the API reports it, e.g. `"running"`, `"completed"`, `"failed"`. */
+  status: string;
+  /** Why the run failed, or `null`. */
+  errorCode?: SyncErrorCode | null;
+  /** A human-readable error, or `null`. */
+  error?: string | null;
+  /** When the run started (ISO 8601). */
+  startedAt?: string;
+  /** When the run finished (ISO 8601). */
+  completedAt?: string;
+}
+
+/** Parameters that select connections by container tags; every given tag must match. */
+export interface ContainerTagsParams {
+  /** Container tags, each 1..=100 characters of `A-Z a-z 0-9 _ : -`. */
+  containerTags?: readonly string[] | undefined;
+}
+
+/** Parameters that need at least one container tag (getByTag, deleteByProvider). */
+export interface RequiredContainerTagsParams {
+  /** At least one container tag, each 1..=100 characters of `A-Z a-z 0-9 _ : -`. */
+  containerTags: readonly string[];
+}
+
+/** Parameters of {@link Connections.deleteByID}. */
+export interface ConnectionDeleteByIDParams {
+  /**
+   * Required, and always sent: `true` also deletes every document synced from the connection,
+   * `false` keeps them. (The API's own default, when the parameter is left out, deletes them:
+   * this package never leaves it out.) `"true"` / `"false"` are accepted too.
+   */
+  deleteDocuments: boolean | "true" | "false";
+}
+
+/** One deleted connection. Deletes always resolve to an array of these. */
+export interface ConnectionDeleteResponseItem {
+  /** The deleted connection's id. */
+  id: string;
+  /** Its provider. */
+  provider: string;
+}
+
+/** A document synced from a connection. */
+export interface ConnectionDocument {
+  /** The document's id, or `null` while it has none. */
+  id: string | null;
+  /** When it was created (ISO 8601). */
+  createdAt: string;
+  /** Its processing status as the API reports it. */
+  status: string;
+  /** A summary, or `null`. */
+  summary: string | null;
+  /** Its title, or `null`. */
+  title: string | null;
+  /** Its type as the API reports it. */
+  type: string;
+  /** When it was last updated (ISO 8601). */
+  updatedAt: string;
+}
+
+/** Parameters of {@link Connections.resources}. */
+export interface ConnectionResourcesParams {
+  /** Page number, integer >= 1 (the API's default is 1). */
+  page?: number | undefined;
+  /** Items per page, integer 1..=100 (the API's default is 30). */
+  per_page?: number | undefined;
+  /** Only the children of this resource. */
+  parent_id?: string | undefined;
+}
+
+/** A page of resources a connection can sync (GitHub only; other providers answer 501). */
+export interface ConnectionResourcesResponse {
+  /** The resources, as the provider describes them. */
+  resources: Record<string, unknown>[];
+  /** How many there are in all, when the API says. */
+  total_count?: number;
+}
+
+/** Parameters of {@link Connections.configure}. */
+export interface ConnectionConfigureParams {
+  /** The resources to sync, objects as {@link Connections.resources} returned them. */
+  resources: readonly Record<string, unknown>[];
+}
+
+/** The answer of {@link Connections.configure}. */
+export interface ConnectionConfigureResponse {
+  /** Whether the configuration was saved. */
+  success: boolean;
+  /** The API's message. */
+  message: string;
+  /** How many webhooks were registered, when the API says. */
+  webhooksRegistered?: number;
+}
+
+/** Options of {@link Connections.waitForConnection}. */
+export interface WaitForConnectionOptions {
+  /** Milliseconds between polls, integer 100..=3600000; default 2000. */
+  interval?: number | undefined;
+  /** Give up with `timeout` after this many milliseconds, integer >= 1; default 300000. */
+  maxWait?: number | undefined;
+  /** Aborting it rejects with `aborted` at once, also between polls. */
+  signal?: AbortSignal | undefined;
 }
 
 /**
@@ -429,6 +530,50 @@ export interface Connections {
     provider: P,
     ...args: ConnectionCreateArgs<P>
   ): Promise<ConnectionCreateResponse>;
+
+  /** Lists connections (`POST /v3/connections/list`), those having every given tag. */
+  list(params?: ContainerTagsParams, options?: RequestOptions): Promise<Connection[]>;
+  /** One connection (`GET /v3/connections/{connectionId}`); unknown ids reject with `not_found`. */
+  getByID(connectionId: string, options?: RequestOptions): Promise<Connection>;
+  /** A provider's connection for the given tags (`POST /v3/connections/{provider}/connection`). */
+  getByTag(provider: Provider, params: RequiredContainerTagsParams, options?: RequestOptions): Promise<Connection>;
+  /**
+   * Deletes a connection (`DELETE /v3/connections/{connectionId}?deleteDocuments=...`).
+   * `deleteDocuments` is required so that no document is lost by leaving an option out.
+   */
+  deleteByID(
+    connectionId: string,
+    params: ConnectionDeleteByIDParams,
+    options?: RequestOptions,
+  ): Promise<ConnectionDeleteResponseItem[]>;
+  /** Deletes a provider's connections for the given tags (`DELETE /v3/connections/{provider}`). */
+  deleteByProvider(
+    provider: Provider,
+    params: RequiredContainerTagsParams,
+    options?: RequestOptions,
+  ): Promise<ConnectionDeleteResponseItem[]>;
+  /** Starts a sync now (`POST /v3/connections/{provider}/import`); resolves to the API's text. */
+  import(provider: Provider, params?: ContainerTagsParams, options?: RequestOptions): Promise<string>;
+  /** The documents a provider's connections synced (`POST /v3/connections/{provider}/documents`). */
+  listDocuments(provider: Provider, params?: ContainerTagsParams, options?: RequestOptions): Promise<ConnectionDocument[]>;
+  /** Resources a GitHub connection can sync (`GET /v3/connections/{connectionId}/resources`). */
+  resources(
+    connectionId: string,
+    params?: ConnectionResourcesParams,
+    options?: RequestOptions,
+  ): Promise<ConnectionResourcesResponse>;
+  /** Chooses the resources a GitHub connection syncs (`POST /v3/connections/{connectionId}/configure`). */
+  configure(
+    connectionId: string,
+    params: ConnectionConfigureParams,
+    options?: RequestOptions,
+  ): Promise<ConnectionConfigureResponse>;
+  /**
+   * Polls {@link Connections.getByID} until `lastSyncRun.status` is `completed` or `failed`, or
+   * `lastSyncRun.errorCode` is set, and resolves with that connection. A 404 rejects with
+   * `not_found`, an abort with `aborted` at once, and passing `maxWait` with `timeout`.
+   */
+  waitForConnection(connectionId: string, options?: WaitForConnectionOptions): Promise<Connection>;
 }
 
 /**

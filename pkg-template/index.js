@@ -100,9 +100,64 @@ class Connections {
     this.#options = options;
   }
 
+  /** Runs one operation other than create in the wasm module. */
+  #call(operation, first, second, requestOptions) {
+    return call((module) => module.connectionsCall(operation, this.#options, first, second, requestOptions));
+  }
+
   /** Creates a connection; resolves to `{ id, authLink, expiresIn, redirectsTo }`. */
   create(provider, params, requestOptions) {
     return call((module) => module.connectionsCreate(this.#options, provider, params, requestOptions));
+  }
+
+  /** Lists connections, optionally those having every one of `containerTags`. */
+  list(params, requestOptions) {
+    return this.#call("list", params, undefined, requestOptions);
+  }
+
+  /** One connection by its id. */
+  getByID(connectionId, requestOptions) {
+    return this.#call("getByID", connectionId, undefined, requestOptions);
+  }
+
+  /** The connection of a provider for the given container tags. */
+  getByTag(provider, params, requestOptions) {
+    return this.#call("getByTag", provider, params, requestOptions);
+  }
+
+  /** Deletes a connection by id; `deleteDocuments` is required. Resolves to an array. */
+  deleteByID(connectionId, params, requestOptions) {
+    return this.#call("deleteByID", connectionId, params, requestOptions);
+  }
+
+  /** Deletes a provider's connections for the given container tags. Resolves to an array. */
+  deleteByProvider(provider, params, requestOptions) {
+    return this.#call("deleteByProvider", provider, params, requestOptions);
+  }
+
+  /** Starts a sync of a provider's connections; resolves to the API's text. */
+  import(provider, params, requestOptions) {
+    return this.#call("import", provider, params, requestOptions);
+  }
+
+  /** The documents a provider's connections synced. */
+  listDocuments(provider, params, requestOptions) {
+    return this.#call("listDocuments", provider, params, requestOptions);
+  }
+
+  /** A page of the resources a connection can sync (GitHub). */
+  resources(connectionId, params, requestOptions) {
+    return this.#call("resources", connectionId, params, requestOptions);
+  }
+
+  /** Chooses the resources a connection syncs (GitHub). */
+  configure(connectionId, params, requestOptions) {
+    return this.#call("configure", connectionId, params, requestOptions);
+  }
+
+  /** Polls a connection until its sync has completed or failed. */
+  waitForConnection(connectionId, options) {
+    return this.#call("waitForConnection", connectionId, options, undefined);
   }
 }
 
@@ -114,7 +169,7 @@ export class Supermemory {
     this.#connections = new Connections(options);
   }
 
-  /** Connections: create (more operations follow). */
+  /** The `/v3/connections` operations. */
   get connections() {
     return this.#connections;
   }

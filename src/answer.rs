@@ -1,6 +1,7 @@
 //! Turns an HTTP answer into a JSON value or the right `SupermemoryError`.
 
 use js_sys::JSON;
+use wasm_bindgen::JsValue;
 
 use crate::client::HttpAnswer;
 use crate::error::{Error, ErrorCode};
@@ -12,18 +13,30 @@ use crate::value::Value;
 /// How deep an answer is read: an array of objects whose fields hold objects of scalars.
 const ANSWER_DEPTH: u8 = 4;
 
+/// Parses JSON text into the JavaScript value and its [`Value`] picture; `None` when the text
+/// is not JSON.
+pub fn parse_json_both(text: &str) -> Option<(JsValue, Value)> {
+    let parsed = JSON::parse(text).ok()?;
+    let value = Reader::new()
+        .read_root(&parsed, "answer", ANSWER_DEPTH)
+        .ok()?;
+    Some((parsed, value))
+}
+
 /// Parses JSON text into a [`Value`]; `None` when the text is not JSON.
 pub fn parse_json(text: &str) -> Option<Value> {
-    let parsed = JSON::parse(text).ok()?;
-    Reader::new()
-        .read_root(&parsed, "answer", ANSWER_DEPTH)
-        .ok()
+    parse_json_both(text).map(|(_, value)| value)
 }
 
 /// The JSON body of a 2xx answer, or the error a non-2xx answer stands for.
 pub fn json_or_error(answer: &HttpAnswer) -> Result<Value, Error> {
+    json_or_error_both(answer).map(|(_, value)| value)
+}
+
+/// Like [`json_or_error`], keeping the parsed JavaScript value to pass through.
+pub fn json_or_error_both(answer: &HttpAnswer) -> Result<(JsValue, Value), Error> {
     if (200..300).contains(&answer.status) {
-        return parse_json(&answer.text).ok_or_else(|| {
+        return parse_json_both(&answer.text).ok_or_else(|| {
             Error::new(
                 ErrorCode::InvalidResponse,
                 format!(

@@ -2,7 +2,7 @@
 //! cancellation through the caller's `AbortSignal`.
 
 use gloo_net::http::RequestBuilder;
-use js_sys::{Array, Function, Promise, Reflect};
+use js_sys::{Array, Function, Promise};
 use wasm_bindgen::prelude::wasm_bindgen;
 use wasm_bindgen::{JsCast, JsValue};
 use wasm_bindgen_futures::JsFuture;
@@ -14,17 +14,12 @@ use web_sys::{
 use crate::error::{Error, ErrorCode};
 use crate::headers::merge_headers;
 use crate::options::{ApiKey, FetchOptions};
+use crate::timer::{caller_abort, clear_timeout, property, set_timeout};
 
 #[wasm_bindgen]
 extern "C" {
     #[wasm_bindgen(catch, js_name = fetch)]
     fn global_fetch(request: &web_sys::Request) -> Result<Promise, JsValue>;
-
-    #[wasm_bindgen(catch, js_name = setTimeout)]
-    fn set_timeout(handler: &Function, milliseconds: i32) -> Result<JsValue, JsValue>;
-
-    #[wasm_bindgen(catch, js_name = clearTimeout)]
-    fn clear_timeout(handle: &JsValue) -> Result<(), JsValue>;
 }
 
 /// An HTTP method the package sends.
@@ -85,29 +80,12 @@ struct AttemptCleanup {
 impl Drop for AttemptCleanup {
     fn drop(&mut self) {
         if let Some(timer) = self.timer.take() {
-            let _ = clear_timeout(&timer);
+            clear_timeout(&timer);
         }
         if let Some((signal, listener)) = self.listener.take() {
             let _ = signal.remove_event_listener_with_callback("abort", &listener);
         }
     }
-}
-
-/// Reads a property, `undefined` when reading throws.
-fn property(target: &JsValue, name: &str) -> JsValue {
-    Reflect::get(target, &JsValue::from_str(name)).unwrap_or(JsValue::UNDEFINED)
-}
-
-/// The caller's abort reason, when the caller's signal has aborted.
-fn caller_abort(signal: Option<&AbortSignal>) -> Option<Error> {
-    let signal = signal?;
-    if property(signal, "aborted").as_bool() != Some(true) {
-        return None;
-    }
-    Some(
-        Error::new(ErrorCode::Aborted, "the request was aborted")
-            .with_cause(property(signal, "reason")),
-    )
 }
 
 impl Transport<'_> {
@@ -131,9 +109,7 @@ impl Transport<'_> {
             listener: None,
         };
         let timer_handler: Function = abort.bind1(&controller, &timeout_reason).unchecked_into();
-        let timer = set_timeout(&timer_handler, self.timeout_ms as i32).map_err(|e| {
-            Error::new(ErrorCode::Connection, "setTimeout is not available here").with_cause(e)
-        })?;
+        let timer = set_timeout(&timer_handler, self.timeout_ms)?;
         cleanup.timer = Some(timer);
         if let Some(signal) = &self.signal {
             let forward: Function = abort.bind0(&controller).unchecked_into();

@@ -6,6 +6,7 @@
 pub mod allow_list;
 pub mod answer;
 pub mod client;
+pub mod connection_params;
 pub mod create_params;
 pub mod error;
 pub mod headers;
@@ -13,11 +14,14 @@ pub mod input;
 pub mod oauth;
 pub mod operations;
 pub mod options;
+pub mod path;
 pub mod provider;
 pub mod request;
 pub mod response;
 pub mod retry_hint;
 pub mod rules;
+pub mod shapes;
+pub mod timer;
 pub mod url;
 pub mod value;
 
@@ -262,4 +266,134 @@ pub async fn complete_oauth(url: JsValue) -> Result<JsValue, JsValue> {
         to_js(&completed)
     })()
     .map_err(Error::into_js)
+}
+
+/// Reads a path argument: a connection id, or a provider name.
+fn read_path_argument(
+    reader: &mut Reader,
+    value: &JsValue,
+    is_provider: bool,
+) -> Result<String, Error> {
+    if is_provider {
+        let provider = reader.read_root(value, "provider", 0)?;
+        Ok(Provider::parse(&provider)?.as_str().to_string())
+    } else {
+        path::connection_id(&reader.read_root(value, "connectionId", 0)?)
+    }
+}
+
+/// The body of configure: `{ resources }` as the caller wrote them, encoded by `JSON.stringify`.
+fn configure_body(params: &JsValue) -> Result<String, Error> {
+    let resources = js_sys::Reflect::get(params, &JsValue::from_str("resources"))
+        .map_err(|_| Error::invalid("resources", "resources could not be read"))?;
+    let body = js_sys::Object::new();
+    let _ = js_sys::Reflect::set(&body, &JsValue::from_str("resources"), &resources);
+    operations::stringify(&body).map_err(|_| {
+        Error::invalid(
+            "resources",
+            "resources could not be encoded as JSON (a cycle or a bigint?)",
+        )
+    })
+}
+
+/// `client.connections.<operation>(first, second, requestOptions)` for every operation but
+/// create: list, getByID, getByTag, deleteByID, deleteByProvider, import, listDocuments,
+/// resources, configure, and waitForConnection (whose options take the place of
+/// `requestOptions`). Arguments are checked in order, then the client's options, then the call's.
+#[wasm_bindgen(js_name = connectionsCall)]
+pub async fn connections_call(
+    operation: String,
+    client_options: JsValue,
+    first: JsValue,
+    second: JsValue,
+    request_options: JsValue,
+) -> Result<JsValue, JsValue> {
+    use crate::client::Method;
+    use crate::connection_params as params;
+    use crate::operations::{to_json, Outgoing, Session};
+
+    let mut reader = Reader::new();
+    let result: Result<JsValue, Error> = async {
+        let op = operation.as_str();
+        let by_provider = matches!(
+            op,
+            "getByTag" | "deleteByProvider" | "import" | "listDocuments"
+        );
+        let target = if op == "list" {
+            String::new()
+        } else {
+            read_path_argument(&mut reader, &first, by_provider)?
+        };
+        let client = reader.read_root(&client_options, "options", OPTIONS_DEPTH)?;
+        let client = request::validate_client(&client, &detect_environment(&PlatformUrls))?;
+        let params_js = if op == "list" { &first } else { &second };
+        let params = reader.read_root(params_js, "params", OPTIONS_DEPTH)?;
+        let (request, wait) = if op == "waitForConnection" {
+            let wait = params::parse_wait_options(&params)?;
+            let request = options::RequestConfig {
+                signal: wait.signal,
+                ..Default::default()
+            };
+            (request, Some(wait))
+        } else {
+            let request_options = reader.read_root(&request_options, "requestOptions", 1)?;
+            (request::validate_request_options(&request_options)?, None)
+        };
+        let session = Session {
+            client,
+            request,
+            reader: &reader,
+        };
+        match (op, wait) {
+            ("list", _) => {
+                session
+                    .list(to_json(&params::parse_tags(&params, false)?)?)
+                    .await
+            }
+            ("getByID", _) => session.get_by_id(&target).await,
+            ("getByTag", _) => {
+                let body = to_json(&params::parse_tags(&params, true)?)?;
+                session.get_by_tag(&target, body).await
+            }
+            ("deleteByID", _) => {
+                let delete_documents = params::parse_delete_documents(&params)?;
+                let path = format!("/v3/connections/{target}?deleteDocuments={delete_documents}");
+                session
+                    .delete(Outgoing::json(Method::Delete, path, None))
+                    .await
+            }
+            ("deleteByProvider", _) => {
+                let body = to_json(&params::parse_tags(&params, true)?)?;
+                let path = format!("/v3/connections/{target}");
+                session
+                    .delete(Outgoing::json(Method::Delete, path, Some(body)))
+                    .await
+            }
+            ("import", _) => {
+                session
+                    .import(&target, to_json(&params::parse_tags(&params, false)?)?)
+                    .await
+            }
+            ("listDocuments", _) => {
+                let body = to_json(&params::parse_tags(&params, false)?)?;
+                session.list_documents(&target, body).await
+            }
+            ("resources", _) => {
+                session
+                    .resources(&target, &params::parse_resources_query(&params)?)
+                    .await
+            }
+            ("configure", _) => {
+                params::check_configure(&params)?;
+                session.configure(&target, configure_body(params_js)?).await
+            }
+            ("waitForConnection", Some(wait)) => session.wait_for_connection(&target, &wait).await,
+            _ => Err(Error::new(
+                error::ErrorCode::InvalidRequest,
+                "this package does not know that operation",
+            )),
+        }
+    }
+    .await;
+    result.map_err(Error::into_js)
 }

@@ -1,15 +1,19 @@
-//! The API operations: each builds its HTTP request, sends it, and parses the answer.
+//! The API operations: each builds its HTTP request, sends it, and checks the answer.
 
 use serde::Serialize;
 use wasm_bindgen::{JsCast, JsValue};
 
-use crate::answer::json_or_error;
-use crate::client::{HttpRequest, Method, Transport};
+use crate::answer::{error_from_answer, json_or_error, json_or_error_both};
+use crate::client::{HttpAnswer, HttpRequest, Method, Transport};
+use crate::connection_params::WaitOptions;
 use crate::error::{Error, ErrorCode};
 use crate::input::Reader;
 use crate::options::{ClientConfig, RequestConfig};
 use crate::request::CreateCall;
 use crate::response::{parse_create_response, ConnectionCreateResponse};
+use crate::shapes;
+use crate::timer::sleep;
+use crate::value::Value;
 
 /// Converts Rust values to JavaScript: maps as plain objects, `None` as `null`.
 pub fn to_js<T: Serialize>(value: &T) -> Result<JsValue, Error> {
@@ -25,49 +29,235 @@ pub fn to_js<T: Serialize>(value: &T) -> Result<JsValue, Error> {
 }
 
 /// Encodes a request body as JSON text.
-fn to_json<T: Serialize>(value: &T) -> Result<String, Error> {
-    let js = to_js(value)?;
-    js_sys::JSON::stringify(&js)
+pub fn to_json<T: Serialize>(value: &T) -> Result<String, Error> {
+    stringify(&to_js(value)?)
+}
+
+/// `JSON.stringify` of a JavaScript value.
+pub fn stringify(value: &JsValue) -> Result<String, Error> {
+    js_sys::JSON::stringify(value)
         .ok()
         .and_then(|text| text.as_string())
         .ok_or_else(|| {
             Error::new(
                 ErrorCode::InvalidRequest,
-                "the request could not be encoded",
+                "the request could not be encoded as JSON",
             )
         })
 }
 
-/// The transport for a call: the client's settings, overridden by the call's own.
-fn transport<'a>(
-    client: &'a ClientConfig,
-    request: &RequestConfig,
-    reader: &Reader,
-) -> Transport<'a> {
-    Transport {
-        api_key: client.api_key.as_ref(),
-        default_headers: &client.default_headers,
-        fetch_options: &client.fetch_options,
-        fetch: client.fetch.map(|h| reader.kept(h).unchecked_into()),
-        signal: request.signal.map(|h| reader.kept(h).unchecked_into()),
-        timeout_ms: request.timeout_ms.unwrap_or(client.timeout_ms),
+/// A checked client and the call's own settings: everything needed to send requests.
+pub struct Session<'a> {
+    /// The client's settings.
+    pub client: ClientConfig,
+    /// This call's settings.
+    pub request: RequestConfig,
+    /// The reader that kept the caller's functions and signals.
+    pub reader: &'a Reader,
+}
+
+/// What goes on the wire for one operation.
+pub struct Outgoing {
+    method: Method,
+    path: String,
+    body: Option<String>,
+    accept: &'static str,
+}
+
+impl Outgoing {
+    /// A request expecting JSON.
+    pub fn json(method: Method, path: String, body: Option<String>) -> Outgoing {
+        Outgoing {
+            method,
+            path,
+            body,
+            accept: "application/json",
+        }
+    }
+
+    /// A request expecting plain text (import).
+    pub fn text(method: Method, path: String, body: Option<String>) -> Outgoing {
+        Outgoing {
+            method,
+            path,
+            body,
+            accept: "text/plain",
+        }
+    }
+}
+
+impl Session<'_> {
+    fn transport(&self) -> Transport<'_> {
+        Transport {
+            api_key: self.client.api_key.as_ref(),
+            default_headers: &self.client.default_headers,
+            fetch_options: &self.client.fetch_options,
+            fetch: self
+                .client
+                .fetch
+                .map(|h| self.reader.kept(h).unchecked_into()),
+            signal: self.signal(),
+            timeout_ms: self.request.timeout_ms.unwrap_or(self.client.timeout_ms),
+        }
+    }
+
+    fn signal(&self) -> Option<web_sys::AbortSignal> {
+        self.request
+            .signal
+            .map(|h| self.reader.kept(h).unchecked_into())
+    }
+
+    /// Sends one operation's request and returns the whole answer.
+    pub async fn send(&self, outgoing: Outgoing) -> Result<HttpAnswer, Error> {
+        let request = HttpRequest {
+            method: outgoing.method,
+            url: format!("{}{}", self.client.base_url, outgoing.path),
+            body: outgoing.body,
+            accept: outgoing.accept,
+        };
+        self.transport().attempt(&request).await
+    }
+
+    /// Sends a request whose 2xx answer is JSON, checks it with `check`, and passes it through.
+    async fn send_checked(
+        &self,
+        outgoing: Outgoing,
+        check: fn(&Value) -> Result<(), Error>,
+    ) -> Result<JsValue, Error> {
+        let answer = self.send(outgoing).await?;
+        let (raw, value) = json_or_error_both(&answer)?;
+        check(&value).map_err(|e| e.with_status(answer.status))?;
+        Ok(raw)
+    }
+
+    /// `POST /v3/connections/list`.
+    pub async fn list(&self, body: String) -> Result<JsValue, Error> {
+        let outgoing = Outgoing::json(Method::Post, "/v3/connections/list".into(), Some(body));
+        self.send_checked(outgoing, shapes::check_connections).await
+    }
+
+    /// `GET /v3/connections/{connectionId}`.
+    pub async fn get_by_id(&self, id: &str) -> Result<JsValue, Error> {
+        let outgoing = Outgoing::json(Method::Get, format!("/v3/connections/{id}"), None);
+        self.send_checked(outgoing, |v| shapes::check_connection(v, ""))
+            .await
+    }
+
+    /// `POST /v3/connections/{provider}/connection`.
+    pub async fn get_by_tag(&self, provider: &str, body: String) -> Result<JsValue, Error> {
+        let outgoing = Outgoing::json(
+            Method::Post,
+            format!("/v3/connections/{provider}/connection"),
+            Some(body),
+        );
+        self.send_checked(outgoing, |v| shapes::check_connection(v, ""))
+            .await
+    }
+
+    /// `DELETE /v3/connections/{x}`: by id (with `deleteDocuments`) or by provider (with a body).
+    /// Always resolves to an array.
+    pub async fn delete(&self, outgoing: Outgoing) -> Result<JsValue, Error> {
+        let answer = self.send(outgoing).await?;
+        let (raw, value) = json_or_error_both(&answer)?;
+        let single = shapes::check_deleted(&value).map_err(|e| e.with_status(answer.status))?;
+        Ok(if single {
+            js_sys::Array::of1(&raw).into()
+        } else {
+            raw
+        })
+    }
+
+    /// `POST /v3/connections/{provider}/import`: resolves to the answer's text.
+    pub async fn import(&self, provider: &str, body: String) -> Result<JsValue, Error> {
+        let outgoing = Outgoing::text(
+            Method::Post,
+            format!("/v3/connections/{provider}/import"),
+            Some(body),
+        );
+        let answer = self.send(outgoing).await?;
+        if !(200..300).contains(&answer.status) {
+            return Err(error_from_answer(&answer));
+        }
+        Ok(JsValue::from_str(&answer.text))
+    }
+
+    /// `POST /v3/connections/{provider}/documents`.
+    pub async fn list_documents(&self, provider: &str, body: String) -> Result<JsValue, Error> {
+        let outgoing = Outgoing::json(
+            Method::Post,
+            format!("/v3/connections/{provider}/documents"),
+            Some(body),
+        );
+        self.send_checked(outgoing, shapes::check_documents).await
+    }
+
+    /// `GET /v3/connections/{connectionId}/resources`.
+    pub async fn resources(&self, id: &str, query: &str) -> Result<JsValue, Error> {
+        let outgoing = Outgoing::json(
+            Method::Get,
+            format!("/v3/connections/{id}/resources{query}"),
+            None,
+        );
+        self.send_checked(outgoing, shapes::check_resources).await
+    }
+
+    /// `POST /v3/connections/{connectionId}/configure`.
+    pub async fn configure(&self, id: &str, body: String) -> Result<JsValue, Error> {
+        let outgoing = Outgoing::json(
+            Method::Post,
+            format!("/v3/connections/{id}/configure"),
+            Some(body),
+        );
+        self.send_checked(outgoing, shapes::check_configured).await
+    }
+
+    /// Polls `GET /v3/connections/{connectionId}` until its sync has ended.
+    pub async fn wait_for_connection(
+        &self,
+        id: &str,
+        wait: &WaitOptions,
+    ) -> Result<JsValue, Error> {
+        let started = js_sys::Date::now();
+        let signal = self.signal();
+        loop {
+            let outgoing = Outgoing::json(Method::Get, format!("/v3/connections/{id}"), None);
+            let answer = self.send(outgoing).await?;
+            let (raw, value) = json_or_error_both(&answer)?;
+            shapes::check_connection(&value, "").map_err(|e| e.with_status(answer.status))?;
+            if shapes::sync_finished(&value) {
+                return Ok(raw);
+            }
+            let elapsed = js_sys::Date::now() - started;
+            let left = f64::from(wait.max_wait_ms) - elapsed;
+            if left <= 0.0 {
+                return Err(Error::new(
+                    ErrorCode::Timeout,
+                    format!(
+                        "the connection's sync did not end within maxWait ({} ms)",
+                        wait.max_wait_ms
+                    ),
+                ));
+            }
+            sleep(wait.interval_ms.min(left.ceil() as u32), signal.as_ref()).await?;
+        }
     }
 }
 
 /// `POST /v3/connections/{provider}`.
 pub async fn create(call: CreateCall, reader: &Reader) -> Result<ConnectionCreateResponse, Error> {
-    let transport = transport(&call.client, &call.request, reader);
-    let request = HttpRequest {
-        method: Method::Post,
-        url: format!(
-            "{}/v3/connections/{}",
-            call.client.base_url,
-            call.provider.as_str()
-        ),
-        body: Some(to_json(&call.body)?),
-        accept: "application/json",
+    let session = Session {
+        client: call.client,
+        request: call.request,
+        reader,
     };
-    let answer = transport.attempt(&request).await?;
+    let path = format!("/v3/connections/{}", call.provider.as_str());
+    let answer = session
+        .send(Outgoing::json(
+            Method::Post,
+            path,
+            Some(to_json(&call.body)?),
+        ))
+        .await?;
     let value = json_or_error(&answer)?;
     parse_create_response(&value).map_err(|e| e.with_status(answer.status))
 }

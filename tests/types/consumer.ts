@@ -326,3 +326,29 @@ const _completion: Equals<Awaited<ReturnType<typeof completeOAuth>>, OAuthComple
 const _hosts: Equals<typeof DEFAULT_ALLOWED_HOSTS, readonly string[]> = true;
 void _completion;
 void _hosts;
+
+// --- Managing connections. ---
+
+async function manage(client: Supermemory): Promise<void> {
+  const all: Connection[] = await client.connections.list({ containerTags: ["user_123"] });
+  const first = all[0];
+  if (first === undefined) return;
+  const code = first.lastSyncRun?.errorCode;
+  if (code === "auth_expired") console.log("reconnect");
+  const one: Connection = await client.connections.getByID(first.id, { timeout: 5000 });
+  const byTag: Connection = await client.connections.getByTag("notion", { containerTags: ["user_123"] });
+  const deleted: { id: string; provider: string }[] = await client.connections.deleteByID(one.id, {
+    deleteDocuments: false,
+  });
+  await client.connections.deleteByID(byTag.id, { deleteDocuments: "true" });
+  await client.connections.deleteByProvider("github", { containerTags: ["user_123"] });
+  const started: string = await client.connections.import("notion");
+  const documents = await client.connections.listDocuments("notion", { containerTags: ["user_123"] });
+  const title: string | null = documents[0]?.title ?? null;
+  const page = await client.connections.resources(one.id, { page: 1, per_page: 50 });
+  const configured = await client.connections.configure(one.id, { resources: page.resources });
+  const ok: boolean = configured.success;
+  const synced: Connection = await client.connections.waitForConnection(one.id, { interval: 1000, maxWait: 60_000 });
+  void [deleted, started, title, ok, synced];
+}
+void manage;

@@ -1,0 +1,80 @@
+//! Timers through the global `setTimeout` / `clearTimeout` (windows, workers, Node and Deno),
+//! and a pause that the caller's `AbortSignal` ends at once.
+
+use js_sys::{Function, Promise, Reflect};
+use wasm_bindgen::prelude::wasm_bindgen;
+use wasm_bindgen::JsValue;
+use wasm_bindgen_futures::JsFuture;
+use web_sys::AbortSignal;
+
+use crate::error::{Error, ErrorCode};
+
+#[wasm_bindgen]
+extern "C" {
+    #[wasm_bindgen(catch, js_name = setTimeout)]
+    fn set_timeout_raw(handler: &Function, milliseconds: i32) -> Result<JsValue, JsValue>;
+
+    #[wasm_bindgen(catch, js_name = clearTimeout)]
+    fn clear_timeout_raw(handle: &JsValue) -> Result<(), JsValue>;
+}
+
+/// Calls `handler` after `milliseconds`; the handle is a number or, in Node, an object.
+pub fn set_timeout(handler: &Function, milliseconds: u32) -> Result<JsValue, Error> {
+    let delay = milliseconds.min(i32::MAX as u32) as i32;
+    set_timeout_raw(handler, delay).map_err(|e| {
+        Error::new(ErrorCode::Connection, "setTimeout is not available here").with_cause(e)
+    })
+}
+
+/// Cancels a timer; a handle that already fired is fine.
+pub fn clear_timeout(handle: &JsValue) {
+    let _ = clear_timeout_raw(handle);
+}
+
+/// Reads a property, `undefined` when reading throws.
+pub fn property(target: &JsValue, name: &str) -> JsValue {
+    Reflect::get(target, &JsValue::from_str(name)).unwrap_or(JsValue::UNDEFINED)
+}
+
+/// The `aborted` error for the caller's signal, when it has aborted.
+pub fn caller_abort(signal: Option<&AbortSignal>) -> Option<Error> {
+    let signal = signal?;
+    if property(signal, "aborted").as_bool() != Some(true) {
+        return None;
+    }
+    Some(
+        Error::new(ErrorCode::Aborted, "the request was aborted")
+            .with_cause(property(signal, "reason")),
+    )
+}
+
+/// Waits `milliseconds`, or rejects with `aborted` as soon as `signal` aborts.
+pub async fn sleep(milliseconds: u32, signal: Option<&AbortSignal>) -> Result<(), Error> {
+    if let Some(aborted) = caller_abort(signal) {
+        return Err(aborted);
+    }
+    let mut timer = Ok(JsValue::UNDEFINED);
+    let mut listener = None;
+    let wait = Promise::new(&mut |resolve, reject| {
+        timer = set_timeout(&resolve, milliseconds);
+        if let Some(signal) = signal {
+            if signal
+                .add_event_listener_with_callback("abort", &reject)
+                .is_ok()
+            {
+                listener = Some(reject);
+            }
+        }
+    });
+    let timer = timer?;
+    let outcome = JsFuture::from(wait).await;
+    clear_timeout(&timer);
+    if let (Some(signal), Some(listener)) = (signal, listener) {
+        let _ = signal.remove_event_listener_with_callback("abort", &listener);
+    }
+    match outcome {
+        Ok(_) => Ok(()),
+        Err(_) => Err(caller_abort(signal)
+            .unwrap_or_else(|| Error::new(ErrorCode::Aborted, "the request was aborted"))),
+    }
+}
