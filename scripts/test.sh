@@ -32,7 +32,7 @@ stop_emulator() { if [ -n "$emulator_pid" ]; then kill "$emulator_pid" 2>/dev/nu
 trap stop_emulator EXIT
 
 browser_tests() {
-  node tests/emulator.mjs --port 0 > test-output/emulator.log 2>&1 &
+  node tests/emulator.mjs --port 0 --sync-ms 300 > test-output/emulator.log 2>&1 &
   emulator_pid=$!
   local url=
   for _ in $(seq 1 50); do

@@ -105,7 +105,7 @@ pub fn check_configure(params: &Value) -> Result<(), Error> {
     match params.get("resources") {
         Value::Array(items) => {
             for (i, item) in items.iter().enumerate() {
-                if !matches!(item, Value::Object(_)) {
+                if !item.is_plain_object() {
                     let field = format!("resources[{i}]");
                     return Err(Error::invalid(
                         field.as_str(),

@@ -6,7 +6,7 @@ use wasm_bindgen::prelude::wasm_bindgen;
 use wasm_bindgen::JsValue;
 
 use crate::error::Error;
-use crate::value::{Handle, Value};
+use crate::value::{Handle, Value, NESTED_OBJECT};
 
 /// Most items or keys read from one array or object.
 const MAX_ENTRIES: usize = 10_000;
@@ -94,7 +94,7 @@ impl Reader {
         }
         if self.is_plain_object(value).map_err(unreadable)? {
             return if depth == 0 {
-                Ok(Value::Other("an object"))
+                Ok(Value::Other(NESTED_OBJECT))
             } else {
                 self.read_object(value, path, depth - 1)
             };

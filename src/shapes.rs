@@ -22,8 +22,7 @@ impl Kind {
             Kind::TextOrNull => matches!(value, Value::String(_) | Value::Null),
             Kind::Number => matches!(value, Value::Number(n) if n.is_finite()),
             Kind::Boolean => matches!(value, Value::Bool(_)),
-            // Depth-limited reading leaves deeper objects as `Other("an object")`.
-            Kind::Object => matches!(value, Value::Object(_) | Value::Other("an object")),
+            Kind::Object => value.is_plain_object(),
             Kind::Objects => match value {
                 Value::Array(items) => items.iter().all(|item| Kind::Object.accepts(item)),
                 _ => false,

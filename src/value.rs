@@ -2,6 +2,9 @@
 //!
 //! Validation and response parsing work on this type, so they run and are tested natively.
 
+/// How a plain object below the reading depth is described (and recognised).
+pub const NESTED_OBJECT: &str = "an object";
+
 /// An index into the table of JavaScript values kept aside while reading (functions, signals).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Handle(pub usize);
@@ -47,6 +50,11 @@ impl Value {
             Value::Signal(_) => "an AbortSignal",
             Value::Other(kind) => kind,
         }
+    }
+
+    /// True for a plain object, read or left unread below the reading depth.
+    pub fn is_plain_object(&self) -> bool {
+        matches!(self, Value::Object(_) | Value::Other(NESTED_OBJECT))
     }
 
     /// True for `undefined`, which the package treats as "not given".
