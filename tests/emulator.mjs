@@ -1,6 +1,6 @@
 // Local emulator of the supermemory connections API, for tests and the offline demo.
 // One dependency-free ES module: import { startEmulator } from it, or run it as a CLI:
-//   node tests/emulator.mjs --port 8787 [--host 127.0.0.1] [--log]
+//   node tests/emulator.mjs --port 8787 [--host 127.0.0.1] [--sync-ms 1500] [--log]
 import { createServer } from "node:http";
 import { randomBytes, timingSafeEqual } from "node:crypto";
 import { pathToFileURL } from "node:url";
@@ -14,11 +14,22 @@ export const PROVIDERS = ["notion", "google-drive", "onedrive", "gmail", "github
 /** Providers whose create answer carries an OAuth `authLink` and `expiresIn`. */
 export const OAUTH_PROVIDERS = PROVIDERS.slice(0, 5);
 
+/** The `errorCode` values a failed sync run can carry, as the OpenAPI document lists them. */
+export const SYNC_ERROR_CODES = ["auth_expired", "rate_limited", "plan_required", "provider_unavailable", "internal"];
+
 const CONTROL_PREFIX = "/__emulator/";
 const CONTAINER_TAG = /^[A-Za-z0-9_:-]{1,100}$/;
+const TAG_RULE = "must be a string of 1 to 100 characters from A-Z a-z 0-9 _ : -";
 const CREATE_FIELDS = ["redirectUrl", "containerTag", "containerTags", "documentLimit", "metadata"];
+const TAGS_FIELDS = ["containerTags"];
+const CONFIGURE_FIELDS = ["resources"];
 const ANSWER_FIELDS = ["status", "headers", "body", "delayMs", "stallMs", "drop", "repeat", "close"];
+const OUTCOME_FIELDS = ["errorCode", "error"];
 const AUTH_LINK_LIFETIME_MS = 60 * 60 * 1000;
+/** How long the simulated provider access token of an authorised OAuth connection lasts. */
+const ACCESS_TOKEN_LIFETIME_MS = 60 * 60 * 1000;
+const DEFAULT_PER_PAGE = 30;
+const MAX_PER_PAGE = 100;
 const DEFAULT_ALLOWED_HEADERS = "authorization, content-type, accept, x-api-key, x-request-id, *";
 
 /** The names a provider's own consent screen shows. */
@@ -28,6 +39,69 @@ const PROVIDER_NAMES = {
   onedrive: "OneDrive",
   gmail: "Gmail",
   github: "GitHub",
+};
+
+/** What a completed sync stores per provider: [title, type, summary], at most `documentLimit` of them. */
+const SAMPLE_DOCUMENTS = {
+  notion: [
+    ["Welcome to Notion", "notion_page", "A tour of pages, blocks and databases."],
+    ["Project roadmap", "notion_database", "Milestones for the next two quarters."],
+    ["Meeting notes", "notion_page", null],
+  ],
+  "google-drive": [
+    ["Quarterly plan", "google_doc", "Goals and owners for the quarter."],
+    ["Team directory", "google_sheet", null],
+    ["Launch deck", "google_slide", "Slides for the product launch."],
+  ],
+  onedrive: [
+    ["Budget 2025", "word_document", "Planned spending by team."],
+    ["Onboarding checklist", "word_document", null],
+    ["Sales figures", "excel_workbook", "Monthly sales per region."],
+  ],
+  gmail: [
+    ["Welcome to Gmail", "email", "Getting started with your inbox."],
+    ["Your order has shipped", "email", null],
+    [null, "email", "A message without a subject."],
+  ],
+  github: [
+    ["README.md", "github_markdown", "What the notes repository holds."],
+    ["CONTRIBUTING.md", "github_markdown", null],
+    ["docs/architecture.md", "github_markdown", "How the services fit together."],
+  ],
+  "web-crawler": [
+    ["Example Domain", "webpage", "This domain is for use in examples."],
+    ["About us", "webpage", null],
+    ["Blog", "webpage", "Latest posts."],
+  ],
+  s3: [
+    ["reports/summary.pdf", "pdf", "The yearly summary report."],
+    ["notes/todo.txt", "text", null],
+    ["data/readme.md", "text", "Describes the data files."],
+  ],
+  granola: [
+    ["Weekly sync", "granola_note", "Decisions from the weekly team sync."],
+    ["Customer call", "granola_note", null],
+    ["1:1 with Sam", "granola_note", "Career goals and next steps."],
+  ],
+};
+
+/** The repositories every authorised GitHub connection can see: [id, name, private, description]. */
+const GITHUB_OWNER = "emulator-user";
+const GITHUB_REPOS = [
+  [100001, "notes", false, "Personal notes in Markdown"],
+  [100002, "website", false, "Source of my homepage"],
+  [100003, "infra", true, "Deployment scripts"],
+  [100004, "design-docs", true, null],
+  [100005, "dotfiles", false, "Shell and editor settings"],
+];
+
+/** The `error` text of a failed sync when the scripted outcome gives none. */
+const SYNC_ERROR_MESSAGES = {
+  auth_expired: "The provider authorization has expired; connect again to resume syncing",
+  rate_limited: "The provider rate-limited the sync; it will be retried later",
+  plan_required: "Your plan does not include this connector",
+  provider_unavailable: "The provider is unavailable",
+  internal: "Internal error while syncing",
 };
 
 /**
@@ -73,6 +147,9 @@ class HttpError extends Error {
 }
 
 const invalidBody = (details) => new HttpError(400, "Invalid request body", details);
+const invalidQuery = (details) => new HttpError(400, "Invalid query parameters", details);
+const connectionNotFound = () => new HttpError(404, "Connection not found");
+const isTag = (value) => typeof value === "string" && CONTAINER_TAG.test(value);
 const randomHex = (bytes) => randomBytes(bytes).toString("hex");
 const isPlainObject = (value) => typeof value === "object" && value !== null && !Array.isArray(value);
 
@@ -101,6 +178,15 @@ function sendJson(req, res, status, value) {
     "content-length": Buffer.byteLength(body),
   });
   res.end(body);
+}
+
+function sendText(req, res, status, text) {
+  res.writeHead(status, {
+    ...corsHeaders(req),
+    "content-type": "text/plain; charset=UTF-8",
+    "content-length": Buffer.byteLength(text),
+  });
+  res.end(text);
 }
 
 function sendEmpty(req, res) {
@@ -158,23 +244,64 @@ function checkAnswer(answer, index) {
   return answer;
 }
 
-/** Validates a create body against the OpenAPI schema; returns nothing, throws a 400 HttpError. */
-function validateCreateBody(body) {
+// ---- request checks, shared by the handlers; each throws a 400 (or 404) HttpError ----
+
+/** The JSON object body of a request, after checking its Content-Type and that every field is known. */
+function jsonBody(req, record, fields) {
+  const contentType = (req.headers["content-type"] ?? "").split(";")[0].trim().toLowerCase();
+  if (contentType !== "application/json") throw invalidBody("Content-Type must be application/json");
+  const body = record.json;
   if (!isPlainObject(body)) throw invalidBody("the body must be a JSON object");
   for (const key of Object.keys(body)) {
-    if (!CREATE_FIELDS.includes(key)) throw invalidBody(`unknown field "${key}"`);
+    if (!fields.includes(key)) throw invalidBody(`unknown field "${key}"`);
   }
-  const tagRule = "must be a string of 1 to 100 characters from A-Z a-z 0-9 _ : -";
-  const isTag = (value) => typeof value === "string" && CONTAINER_TAG.test(value);
+  return body;
+}
+
+/** The container tags in `body[field]` ([] when absent and optional); `required` also means 1+ items. */
+function tagList(body, field, { required = false } = {}) {
+  if (!(field in body)) {
+    if (required) throw invalidBody(`${field} is required`);
+    return [];
+  }
+  const tags = body[field];
+  if (!Array.isArray(tags)) throw invalidBody(`${field} must be an array`);
+  const bad = tags.findIndex((tag) => !isTag(tag));
+  if (bad !== -1) throw invalidBody(`${field}[${bad}] ${TAG_RULE}`);
+  if (required && tags.length === 0) throw invalidBody(`${field} must have at least 1 item`);
+  return tags;
+}
+
+/**
+ * The provider of a provider path. The OpenAPI document declares it as a path enum and lists no
+ * 404 for a bad value, so a value outside the enum fails request validation like a body does: 400.
+ */
+function providerParam(match) {
+  const provider = match[1];
+  if (!PROVIDERS.includes(provider)) {
+    throw new HttpError(400, "Invalid provider", `provider must be one of ${PROVIDERS.join(", ")}`);
+  }
+  return provider;
+}
+
+/** A positive integer query parameter, `fallback` when absent. */
+function pageParam(url, name, fallback, max = Infinity) {
+  const raw = url.searchParams.get(name);
+  if (raw === null) return fallback;
+  const value = /^\d+$/.test(raw) ? Number(raw) : NaN;
+  if (!(value >= 1 && value <= max)) {
+    throw invalidQuery(`${name} must be an integer from 1${max === Infinity ? " up" : ` to ${max}`}`);
+  }
+  return value;
+}
+
+/** Validates the fields of a create body that the shared checks leave. */
+function validateCreateBody(body) {
   if ("redirectUrl" in body && typeof body.redirectUrl !== "string") {
     throw invalidBody("redirectUrl must be a string");
   }
-  if ("containerTag" in body && !isTag(body.containerTag)) throw invalidBody(`containerTag ${tagRule}`);
-  if ("containerTags" in body) {
-    if (!Array.isArray(body.containerTags)) throw invalidBody("containerTags must be an array");
-    const bad = body.containerTags.findIndex((tag) => !isTag(tag));
-    if (bad !== -1) throw invalidBody(`containerTags[${bad}] ${tagRule}`);
-  }
+  if ("containerTag" in body && !isTag(body.containerTag)) throw invalidBody(`containerTag ${TAG_RULE}`);
+  tagList(body, "containerTags");
   if ("documentLimit" in body) {
     const limit = body.documentLimit;
     if (!Number.isInteger(limit) || limit < 1 || limit > 10000) {
@@ -191,27 +318,147 @@ function validateCreateBody(body) {
   }
 }
 
+/** The `resources` of a configure body: an array of objects. */
+function resourceList(body) {
+  if (!("resources" in body)) throw invalidBody("resources is required");
+  if (!Array.isArray(body.resources)) throw invalidBody("resources must be an array");
+  const bad = body.resources.findIndex((item) => !isPlainObject(item));
+  if (bad !== -1) throw invalidBody(`resources[${bad}] must be an object`);
+  return body.resources;
+}
+
+/** Checks a scripted sync outcome; returns { errorCode, error } or null, throws a TypeError. */
+function checkSyncOutcome(outcome) {
+  if (outcome === null) return null;
+  if (!isPlainObject(outcome)) throw new TypeError("the sync outcome must be an object { errorCode, error } or null");
+  for (const key of Object.keys(outcome)) {
+    if (!OUTCOME_FIELDS.includes(key)) throw new TypeError(`${key} is not a known sync outcome field`);
+  }
+  const { errorCode, error = SYNC_ERROR_MESSAGES[errorCode] } = outcome;
+  if (!SYNC_ERROR_CODES.includes(errorCode)) {
+    throw new TypeError(`errorCode must be one of ${SYNC_ERROR_CODES.join(", ")}`);
+  }
+  if (error !== null && typeof error !== "string") throw new TypeError("error must be a string or null");
+  return { errorCode, error };
+}
+
+// ---- stored connections and documents, and what the API shows of them ----
+
+const hasAllTags = (connection, tags) => tags.every((tag) => connection.containerTags.includes(tag));
+
+/** The stored connections of `provider` having every tag, oldest first. */
+function matchingConnections(state, provider, tags) {
+  return [...state.connections.values()].filter((c) => c.provider === provider && hasAllTags(c, tags));
+}
+
+function findConnection(state, id) {
+  const connection = state.connections.get(id);
+  if (connection === undefined) throw connectionNotFound();
+  return connection;
+}
+
+/**
+ * A connection as the API answers it: optional fields absent when unset (never null), and the
+ * deprecated, hidden `containerTags` left out.
+ */
+function connectionView(connection) {
+  const { id, createdAt, provider, documentLimit, email, expiresAt, metadata, lastSyncRun } = connection;
+  const view = { id, createdAt, provider, documentLimit };
+  if (email !== null) view.email = email;
+  if (expiresAt !== null) view.expiresAt = expiresAt;
+  if (metadata !== null) view.metadata = metadata;
+  if (lastSyncRun !== null) view.lastSyncRun = { ...lastSyncRun };
+  return view;
+}
+
+function documentView({ id, createdAt, status, summary, title, type, updatedAt }) {
+  return { id, createdAt, status, summary, title, type, updatedAt };
+}
+
+/** Removes a connection, stops its sync, and drops its documents when asked to. */
+function removeConnection(state, connection, deleteDocuments) {
+  stopSync(state, connection.id);
+  state.connections.delete(connection.id);
+  if (!deleteDocuments) return;
+  for (const document of [...state.documents.values()]) {
+    if (document.connectionId === connection.id) state.documents.delete(document.id);
+  }
+}
+
+// ---- the simulated sync: running for `syncMs`, then completed (with documents) or failed ----
+
+function stopSync(state, connectionId) {
+  clearTimeout(state.syncTimers.get(connectionId));
+  state.syncTimers.delete(connectionId);
+}
+
+/** Starts (or restarts) a sync run; the scripted outcome, if any, is used up by this run. */
+function startSync(state, connection) {
+  stopSync(state, connection.id);
+  const outcome = state.nextSyncOutcome;
+  state.nextSyncOutcome = null;
+  const startedAt = new Date().toISOString();
+  connection.lastSyncRun = { status: "running", startedAt };
+  const timer = setTimeout(() => finishSync(state, connection, startedAt, outcome), state.syncMs);
+  state.syncTimers.set(connection.id, timer);
+}
+
+function finishSync(state, connection, startedAt, outcome) {
+  state.syncTimers.delete(connection.id);
+  const completedAt = new Date().toISOString();
+  if (outcome !== null) {
+    connection.lastSyncRun = { status: "failed", ...outcome, startedAt, completedAt };
+    return;
+  }
+  storeSyncedDocuments(state, connection, completedAt);
+  connection.lastSyncRun = { status: "completed", errorCode: null, error: null, startedAt, completedAt };
+}
+
+/** Adds the provider's sample documents to the connection, or marks them updated when a sync repeats. */
+function storeSyncedDocuments(state, connection, at) {
+  const samples = SAMPLE_DOCUMENTS[connection.provider].slice(0, connection.documentLimit);
+  const own = [...state.documents.values()].filter((d) => d.connectionId === connection.id);
+  samples.forEach(([title, type, summary], slot) => {
+    const existing = own.find((d) => d.slot === slot);
+    if (existing !== undefined) return void (existing.updatedAt = at);
+    const id = `doc_${randomHex(8)}`;
+    const { id: connectionId, provider, containerTags } = connection;
+    state.documents.set(id, {
+      id, connectionId, provider, containerTags: [...containerTags], slot,
+      createdAt: at, updatedAt: at, status: "done", summary, title, type,
+    });
+  });
+}
+
 // ---- route handlers: ({ req, res, match, record, state, url }) -> void ----
 
 /** POST /v3/connections/{provider}: create a connection (OAuth providers get an authLink). */
 function createConnection({ req, res, match, record, state }) {
-  const provider = match[1];
-  // The OpenAPI document declares the provider as a path enum and lists no 404 for create, so a
-  // value outside the enum fails request validation like the body does: 400, not 404.
-  if (!PROVIDERS.includes(provider)) {
-    throw new HttpError(400, "Invalid provider", `provider must be one of ${PROVIDERS.join(", ")}`);
-  }
-  const contentType = (req.headers["content-type"] ?? "").split(";")[0].trim().toLowerCase();
-  if (contentType !== "application/json") throw invalidBody("Content-Type must be application/json");
-  if (record.json === undefined) throw invalidBody("the body must be a JSON object");
-  const body = record.json;
+  const provider = providerParam(match);
+  const body = jsonBody(req, record, CREATE_FIELDS);
   validateCreateBody(body);
-
   const oauth = OAUTH_PROVIDERS.includes(provider);
-  const id = `conn_${randomHex(8)}`;
+  const connection = newConnection(provider, body, oauth);
+  state.connections.set(connection.id, connection);
+  // web-crawler, s3 and granola need no consent, so they are live, and syncing, at once.
+  if (!oauth) startSync(state, connection);
+
+  const answer = { id: connection.id };
+  if (oauth) {
+    const origin = `http://${req.headers.host ?? state.hostPort}`;
+    const query = new URLSearchParams({ connection: connection.id, token: connection.authToken });
+    answer.authLink = `${origin}/oauth/${provider}/authorize?${query}`;
+    answer.expiresIn = "1 hour";
+  }
+  if (body.redirectUrl !== undefined) answer.redirectsTo = body.redirectUrl;
+  sendJson(req, res, 200, answer);
+}
+
+/** The stored form of a new connection; `null` marks an unset optional field. */
+function newConnection(provider, body, oauth) {
   const now = Date.now();
-  const connection = {
-    id,
+  return {
+    id: `conn_${randomHex(8)}`,
     provider,
     createdAt: new Date(now).toISOString(),
     documentLimit: body.documentLimit ?? 10000,
@@ -223,18 +470,117 @@ function createConnection({ req, res, match, record, state }) {
     authExpiresAt: oauth ? new Date(now + AUTH_LINK_LIFETIME_MS).toISOString() : null,
     authUsed: false,
     email: null,
+    expiresAt: null,
+    lastSyncRun: null,
+    configuredResources: [],
   };
-  state.connections.set(id, connection);
+}
 
-  const answer = { id };
-  if (oauth) {
-    const origin = `http://${req.headers.host ?? state.hostPort}`;
-    const query = new URLSearchParams({ connection: id, token: connection.authToken });
-    answer.authLink = `${origin}/oauth/${provider}/authorize?${query}`;
-    answer.expiresIn = "1 hour";
-  }
-  if (body.redirectUrl !== undefined) answer.redirectsTo = body.redirectUrl;
-  sendJson(req, res, 200, answer);
+/** POST /v3/connections/list: every connection having all the given tags (no tags: all). */
+function listConnections({ req, res, record, state }) {
+  const tags = tagList(jsonBody(req, record, TAGS_FIELDS), "containerTags");
+  const found = [...state.connections.values()].filter((c) => hasAllTags(c, tags));
+  sendJson(req, res, 200, found.map(connectionView));
+}
+
+/** GET /v3/connections/{connectionId} */
+function getConnection({ req, res, match, state }) {
+  sendJson(req, res, 200, connectionView(findConnection(state, match[1])));
+}
+
+/** POST /v3/connections/{provider}/connection: the newest connection of the provider having all the tags. */
+function getConnectionByTags({ req, res, match, record, state }) {
+  const provider = providerParam(match);
+  const tags = tagList(jsonBody(req, record, TAGS_FIELDS), "containerTags", { required: true });
+  const newest = matchingConnections(state, provider, tags).at(-1);
+  if (newest === undefined) throw connectionNotFound();
+  sendJson(req, res, 200, connectionView(newest));
+}
+
+/**
+ * DELETE /v3/connections/{connectionId}?deleteDocuments=true|false. The API's default, when the
+ * parameter is absent, is "true": the connection's documents go too.
+ */
+function deleteConnectionById({ req, res, match, state, url }) {
+  const raw = url.searchParams.get("deleteDocuments") ?? "true";
+  if (raw !== "true" && raw !== "false") throw invalidQuery('deleteDocuments must be "true" or "false"');
+  const connection = findConnection(state, match[1]);
+  removeConnection(state, connection, raw === "true");
+  sendJson(req, res, 200, [{ id: connection.id, provider: connection.provider }]);
+}
+
+/**
+ * DELETE /v3/connections/{provider} with a JSON body { containerTags } (1+): deletes every
+ * connection of the provider having all the tags, with their documents (the route has no
+ * deleteDocuments parameter). When none matches: 404, the only non-2xx answer the OpenAPI document
+ * lists for a valid provider, with its description "Provider not found" as the error.
+ */
+function deleteConnectionsByProvider({ req, res, match, record, state }) {
+  const provider = providerParam(match);
+  const tags = tagList(jsonBody(req, record, TAGS_FIELDS), "containerTags", { required: true });
+  const found = matchingConnections(state, provider, tags);
+  if (found.length === 0) throw new HttpError(404, "Provider not found");
+  for (const connection of found) removeConnection(state, connection, true);
+  sendJson(req, res, 200, found.map(({ id }) => ({ id, provider })));
+}
+
+/** POST /v3/connections/{provider}/import: restarts the sync of the matching active connections; 202 text. */
+function importConnections({ req, res, match, record, state }) {
+  const provider = providerParam(match);
+  const tags = tagList(jsonBody(req, record, TAGS_FIELDS), "containerTags");
+  const active = matchingConnections(state, provider, tags).filter((c) => c.status === "active");
+  for (const connection of active) startSync(state, connection);
+  sendText(req, res, 202, `Import started for ${active.length} connection(s)`);
+}
+
+/**
+ * POST /v3/connections/{provider}/documents: the documents synced by the matching connections.
+ * No match is an empty list, not the 404 "Provider not found" the document also lists.
+ */
+function listDocuments({ req, res, match, record, state }) {
+  const provider = providerParam(match);
+  const tags = tagList(jsonBody(req, record, TAGS_FIELDS), "containerTags");
+  const ids = new Set(matchingConnections(state, provider, tags).map((c) => c.id));
+  const documents = [...state.documents.values()].filter((d) => ids.has(d.connectionId));
+  sendJson(req, res, 200, documents.map(documentView));
+}
+
+/**
+ * The connection a resources or configure request names, when it can answer: 404 when unknown,
+ * 501 for providers other than GitHub, 400 while it has no token (not authorised).
+ */
+function githubConnection(state, id, feature) {
+  const connection = findConnection(state, id);
+  if (connection.provider !== "github") throw new HttpError(501, `Provider does not support ${feature}`);
+  if (connection.status !== "active") throw new HttpError(400, "Connection missing refresh token");
+  return connection;
+}
+
+function repoView([id, name, isPrivate, description]) {
+  const fullName = `${GITHUB_OWNER}/${name}`;
+  return {
+    id, name, full_name: fullName, private: isPrivate, description,
+    html_url: `https://github.com/${fullName}`, default_branch: "main",
+  };
+}
+
+/** GET /v3/connections/{connectionId}/resources?page&per_page&parent_id (parent_id filters nothing). */
+function listResources({ req, res, match, state, url }) {
+  const page = pageParam(url, "page", 1);
+  const perPage = pageParam(url, "per_page", DEFAULT_PER_PAGE, MAX_PER_PAGE);
+  githubConnection(state, match[1], "resource fetching");
+  const start = (page - 1) * perPage;
+  const resources = GITHUB_REPOS.slice(start, start + perPage).map(repoView);
+  sendJson(req, res, 200, { resources, total_count: GITHUB_REPOS.length });
+}
+
+/** POST /v3/connections/{connectionId}/configure { resources }: one webhook per resource. */
+function configureConnection({ req, res, match, record, state }) {
+  const resources = resourceList(jsonBody(req, record, CONFIGURE_FIELDS));
+  const connection = githubConnection(state, match[1], "resource configuration");
+  connection.configuredResources = resources;
+  const count = resources.length;
+  sendJson(req, res, 200, { success: true, message: `Configured ${count} resources`, webhooksRegistered: count });
 }
 
 // ---- the provider's consent screen, reached by the browser through the authLink ----
@@ -307,6 +653,14 @@ function redirectTarget(connection) {
   return parsed.protocol === "http:" || parsed.protocol === "https:" ? parsed : null;
 }
 
+/** Allow on the consent page: the connection goes live, gets an account and a token, and syncs. */
+function authorise(state, connection) {
+  connection.status = "active";
+  connection.email = `user@${connection.provider}.example`;
+  connection.expiresAt = new Date(Date.now() + ACCESS_TOKEN_LIFETIME_MS).toISOString();
+  startSync(state, connection);
+}
+
 /** POST /oauth/{provider}/decide (a form: connection, token, decision): allow or deny, once. */
 function decide({ req, res, match, record, state }) {
   const provider = match[1];
@@ -324,8 +678,7 @@ function decide({ req, res, match, record, state }) {
   const name = escapeHtml(PROVIDER_NAMES[provider]);
   const target = redirectTarget(connection);
   if (decision === "allow") {
-    connection.status = "active";
-    connection.email = `user@${provider}.example`;
+    authorise(state, connection);
     // The app gets its redirectUrl back unchanged, query string and all (normalised only when
     // the stored text could not be a header value).
     const raw = connection.redirectUrl;
@@ -347,25 +700,57 @@ function sendRedirect(req, res, location) {
   res.end();
 }
 
-/** API routes, first match wins; `auth` routes need the emulator's API key. */
+/** The path of a provider delete: the API reads `DELETE /v3/connections/{x}` so when x is a provider name. */
+const PROVIDER_DELETE_PATH = new RegExp(`^/v3/connections/(${PROVIDERS.join("|")})$`);
+
+/**
+ * API routes, first match wins; `auth` routes need the emulator's API key. `/v3/connections/list`
+ * comes before the create route, which would take "list" for a provider, and the provider delete
+ * before the delete by id.
+ */
 const ROUTES = [
+  { method: "POST", path: /^\/v3\/connections\/list$/, auth: true, handler: listConnections },
+  { method: "POST", path: /^\/v3\/connections\/([^/]+)\/connection$/, auth: true, handler: getConnectionByTags },
+  { method: "POST", path: /^\/v3\/connections\/([^/]+)\/import$/, auth: true, handler: importConnections },
+  { method: "POST", path: /^\/v3\/connections\/([^/]+)\/documents$/, auth: true, handler: listDocuments },
+  { method: "POST", path: /^\/v3\/connections\/([^/]+)\/configure$/, auth: true, handler: configureConnection },
   { method: "POST", path: /^\/v3\/connections\/([^/]+)$/, auth: true, handler: createConnection },
+  { method: "GET", path: /^\/v3\/connections\/([^/]+)\/resources$/, auth: true, handler: listResources },
+  { method: "GET", path: /^\/v3\/connections\/([^/]+)$/, auth: true, handler: getConnection },
+  { method: "DELETE", path: PROVIDER_DELETE_PATH, auth: true, handler: deleteConnectionsByProvider },
+  { method: "DELETE", path: /^\/v3\/connections\/([^/]+)$/, auth: true, handler: deleteConnectionById },
   { method: "GET", path: /^\/oauth\/([^/]+)\/authorize$/, auth: false, handler: authorizePage },
   { method: "POST", path: /^\/oauth\/([^/]+)\/decide$/, auth: false, handler: decide },
 ];
 
 /**
- * Starts an emulator; resolves to
- * { url, port, requests, connections, reset(), script(answers), expireAuthLinks(), close() }.
+ * Starts an emulator; resolves to { url, port, requests, connections, documents, reset(),
+ * script(answers), expireAuthLinks(), setSyncOutcome(outcome), close() }.
  * `requests` is a live array of { method, path, query, headers, body, json }; `connections` the
- * live Map of stored connections by id.
+ * live Map of stored connections by id; `documents` the live Map of synced documents by id (each
+ * with its `connectionId`, kept after its connection is deleted with deleteDocuments=false).
+ * `syncMs` is how long a simulated sync runs before it completes (or fails, see setSyncOutcome).
  */
-export async function startEmulator({ port = 0, host = "127.0.0.1", apiKey = EMULATOR_API_KEY, log = false } = {}) {
+export async function startEmulator({
+  port = 0,
+  host = "127.0.0.1",
+  apiKey = EMULATOR_API_KEY,
+  log = false,
+  syncMs = 1500,
+} = {}) {
+  if (!Number.isFinite(syncMs) || syncMs < 0) throw new TypeError("syncMs must be a number >= 0");
   const requests = [];
   const answers = [];
   const sockets = new Set();
   const timers = new Set();
-  const state = { connections: new Map(), hostPort: "" };
+  const state = {
+    connections: new Map(),
+    documents: new Map(),
+    hostPort: "",
+    syncMs,
+    syncTimers: new Map(),
+    nextSyncOutcome: null,
+  };
 
   const sleep = (ms) =>
     new Promise((resolve) => {
@@ -376,10 +761,26 @@ export async function startEmulator({ port = 0, host = "127.0.0.1", apiKey = EMU
       timers.add(timer);
     });
 
+  function stopAllSyncs() {
+    for (const timer of state.syncTimers.values()) clearTimeout(timer);
+    state.syncTimers.clear();
+  }
+
   function reset() {
     requests.length = 0;
     answers.length = 0;
+    stopAllSyncs();
     state.connections.clear();
+    state.documents.clear();
+    state.nextSyncOutcome = null;
+  }
+
+  /**
+   * Makes the next sync run that starts end `failed` with this { errorCode, error? } (error
+   * defaults to a message for the code); null takes a pending outcome back.
+   */
+  function setSyncOutcome(outcome) {
+    state.nextSyncOutcome = checkSyncOutcome(outcome);
   }
 
   /** Makes every stored auth link expired, as if its hour had passed. */
@@ -419,31 +820,38 @@ export async function startEmulator({ port = 0, host = "127.0.0.1", apiKey = EMU
     res.end(payload.subarray(half));
   }
 
+  /** Parses a control body and hands it to `apply`; a TypeError from it is a 400. */
+  function applyBody(text, apply) {
+    try {
+      apply(parseJson(text));
+    } catch (error) {
+      if (error instanceof TypeError) throw new HttpError(400, "Invalid request body", error.message);
+      throw error;
+    }
+  }
+
+  function scriptFromBody(body) {
+    if (!isPlainObject(body) || !Array.isArray(body.answers)) {
+      throw new HttpError(400, "Invalid request body", 'expected { "answers": [ ... ] }');
+    }
+    script(body.answers);
+  }
+
+  /** The control endpoints under /__emulator/, by "METHOD name"; none is recorded or needs a key. */
+  const controls = {
+    "GET requests": (req, res) => sendJson(req, res, 200, requests),
+    "GET health": (req, res) => sendJson(req, res, 200, { ok: true }),
+    "POST reset": () => reset(),
+    "POST expire-auth-links": () => expireAuthLinks(),
+    "POST script": (req, res, text) => applyBody(text, scriptFromBody),
+    "POST sync-outcome": (req, res, text) => applyBody(text, setSyncOutcome),
+  };
+
   async function handleControl(req, res, path, text) {
-    const route = `${req.method} ${path.slice(CONTROL_PREFIX.length)}`;
-    if (route === "GET requests") return sendJson(req, res, 200, requests);
-    if (route === "GET health") return sendJson(req, res, 200, { ok: true });
-    if (route === "POST reset") {
-      reset();
-      return sendEmpty(req, res);
-    }
-    if (route === "POST expire-auth-links") {
-      expireAuthLinks();
-      return sendEmpty(req, res);
-    }
-    if (route === "POST script") {
-      const body = parseJson(text);
-      if (!isPlainObject(body) || !Array.isArray(body.answers)) {
-        throw new HttpError(400, "Invalid request body", 'expected { "answers": [ ... ] }');
-      }
-      try {
-        script(body.answers);
-      } catch (error) {
-        throw new HttpError(400, "Invalid request body", error.message);
-      }
-      return sendEmpty(req, res);
-    }
-    throw new HttpError(404, "Not found");
+    const control = controls[`${req.method} ${path.slice(CONTROL_PREFIX.length)}`];
+    if (control === undefined) throw new HttpError(404, "Not found");
+    control(req, res, text);
+    if (!res.headersSent) sendEmpty(req, res);
   }
 
   async function handleApi(req, res, record, url) {
@@ -508,6 +916,7 @@ export async function startEmulator({ port = 0, host = "127.0.0.1", apiKey = EMU
   async function close() {
     for (const timer of timers) clearTimeout(timer);
     timers.clear();
+    stopAllSyncs();
     const closed = new Promise((resolve) => server.close(() => resolve()));
     for (const socket of sockets) socket.destroy();
     await closed;
@@ -518,12 +927,16 @@ export async function startEmulator({ port = 0, host = "127.0.0.1", apiKey = EMU
     port: actualPort,
     requests,
     connections: state.connections,
+    documents: state.documents,
     reset,
     script,
     expireAuthLinks,
+    setSyncOutcome,
     close,
   };
 }
+
+const CLI_USAGE = "--port N [--host H] [--sync-ms MS] [--log]";
 
 function parseCliArgs(argv) {
   const options = { port: 8787, host: "127.0.0.1", log: false };
@@ -533,7 +946,8 @@ function parseCliArgs(argv) {
     else if (arg === "--host" && i + 1 < argv.length) options.host = argv[++i];
     else if (arg === "--port" && /^\d+$/.test(argv[i + 1] ?? "") && Number(argv[i + 1]) <= 65535) {
       options.port = Number(argv[++i]);
-    } else throw new Error(`unexpected argument ${JSON.stringify(arg)}; usage: --port N [--host H] [--log]`);
+    } else if (arg === "--sync-ms" && /^\d+$/.test(argv[i + 1] ?? "")) options.syncMs = Number(argv[++i]);
+    else throw new Error(`unexpected argument ${JSON.stringify(arg)}; usage: ${CLI_USAGE}`);
   }
   return options;
 }

@@ -3,16 +3,18 @@ import { test, before, after, beforeEach } from "node:test";
 import assert from "node:assert/strict";
 import { spawn } from "node:child_process";
 import { fileURLToPath } from "node:url";
-import { EMULATOR_API_KEY, OAUTH_PROVIDERS, PROVIDERS, startEmulator } from "../emulator.mjs";
+import { EMULATOR_API_KEY, OAUTH_PROVIDERS, PROVIDERS, SYNC_ERROR_CODES, startEmulator } from "../emulator.mjs";
 
 const EMULATOR_PATH = fileURLToPath(new URL("../emulator.mjs", import.meta.url));
 const AUTH = { authorization: `Bearer ${EMULATOR_API_KEY}` };
 const JSON_HEADERS = { ...AUTH, "content-type": "application/json" };
+/** How long a simulated sync runs in the shared emulator. */
+const SYNC_MS = 150;
 
 let emulator;
 
 before(async () => {
-  emulator = await startEmulator();
+  emulator = await startEmulator({ syncMs: SYNC_MS });
 });
 
 after(async () => {
@@ -42,6 +44,7 @@ test("exports the key and the provider lists", () => {
   assert.equal(EMULATOR_API_KEY, "sm_emulator_test_key");
   assert.deepEqual(PROVIDERS, ["notion", "google-drive", "onedrive", "gmail", "github", "web-crawler", "s3", "granola"]);
   assert.deepEqual(OAUTH_PROVIDERS, ["notion", "google-drive", "onedrive", "gmail", "github"]);
+  assert.deepEqual(SYNC_ERROR_CODES, ["auth_expired", "rate_limited", "plan_required", "provider_unavailable", "internal"]);
   assert.match(emulator.url, /^http:\/\/127\.0\.0\.1:\d+$/);
   assert.equal(emulator.url, `http://127.0.0.1:${emulator.port}`);
 });
@@ -547,7 +550,8 @@ test("without a redirectUrl the decision answers a 200 page", async () => {
 });
 
 test("the CLI prints its URL, serves, and exits cleanly on SIGTERM", async () => {
-  const child = spawn(process.execPath, [EMULATOR_PATH, "--port", "0"], { stdio: ["ignore", "pipe", "inherit"] });
+  const args = [EMULATOR_PATH, "--port", "0", "--sync-ms", "10"];
+  const child = spawn(process.execPath, args, { stdio: ["ignore", "pipe", "inherit"] });
   const exited = new Promise((resolve) => child.on("exit", (code, signal) => resolve({ code, signal })));
   try {
     const line = await new Promise((resolve, reject) => {
@@ -577,4 +581,486 @@ test("the CLI rejects a bad argument with exit code 2", async () => {
   const code = await new Promise((resolve) => child.on("exit", resolve));
   assert.equal(code, 2);
   assert.match(err, /unexpected argument "--port"/);
+});
+
+// ---- the other nine operations ----
+
+const TAG_RULE = "must be a string of 1 to 100 characters from A-Z a-z 0-9 _ : -";
+const ISO = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z$/;
+const DOCUMENT_KEYS = ["createdAt", "id", "status", "summary", "title", "type", "updatedAt"];
+
+/** Sends an API request; `body` is JSON-encoded unless it is a string or undefined. */
+function api(method, path, body, headers = JSON_HEADERS) {
+  const encoded = body === undefined || typeof body === "string" ? body : JSON.stringify(body);
+  return fetch(`${emulator.url}${path}`, { method, headers, body: encoded });
+}
+
+/** Asserts a JSON answer with `status` and resolves its value. */
+async function jsonOf(response, status = 200) {
+  assert.equal(response.status, status, `expected ${status}, got ${response.status}`);
+  assert.equal(response.headers.get("content-type"), "application/json");
+  return response.json();
+}
+
+/** Creates a connection and, for OAuth providers, allows it on the consent page; resolves its id. */
+async function connect(provider, body = {}) {
+  const { id, authLink } = await jsonOf(await create(provider, body));
+  if (authLink === undefined) return id;
+  const token = new URL(authLink).searchParams.get("token");
+  assert.equal((await decide(provider, { connection: id, token, decision: "allow" })).status, 200);
+  return id;
+}
+
+/** Polls until the stored connection's sync run is no longer running; resolves its lastSyncRun. */
+async function syncEnded(id, timeoutMs = 2000) {
+  const deadline = performance.now() + timeoutMs;
+  for (;;) {
+    const run = emulator.connections.get(id).lastSyncRun;
+    if (run?.status !== "running") return run;
+    assert.ok(performance.now() < deadline, `the sync of ${id} is still running`);
+    await new Promise((resolve) => setTimeout(resolve, 5));
+  }
+}
+
+const sleepMs = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
+const listConnections = (body = {}) => api("POST", "/v3/connections/list", body);
+const getById = (id) => api("GET", `/v3/connections/${id}`);
+const getByTag = (provider, body) => api("POST", `/v3/connections/${provider}/connection`, body);
+const listDocs = (provider, body = {}) => api("POST", `/v3/connections/${provider}/documents`, body);
+const importSync = (provider, body = {}) => api("POST", `/v3/connections/${provider}/import`, body);
+
+test("list answers every connection, or those having all the given tags, oldest first", async () => {
+  const notion = await (await create("notion", { containerTags: ["a", "b"] })).json();
+  const github = await (await create("github", { containerTag: "a" })).json();
+  const crawler = await (await create("web-crawler", {})).json();
+  const ids = async (body) => (await jsonOf(await listConnections(body))).map((c) => c.id);
+  assert.deepEqual(await ids({}), [notion.id, github.id, crawler.id]);
+  assert.deepEqual(await ids({ containerTags: [] }), [notion.id, github.id, crawler.id]);
+  assert.deepEqual(await ids({ containerTags: ["a"] }), [notion.id, github.id]);
+  assert.deepEqual(await ids({ containerTags: ["b", "a"] }), [notion.id]);
+  assert.deepEqual(await ids({ containerTags: ["a", "zzz"] }), []);
+  const listed = await jsonOf(await listConnections({}));
+  assert.deepEqual(Object.keys(listed[0]).sort(), ["createdAt", "documentLimit", "id", "provider"]);
+  assert.equal(listed[0].provider, "notion");
+});
+
+test("the list route is not taken by create", async () => {
+  const response = await listConnections({});
+  assert.deepEqual(await jsonOf(response), []);
+  assert.equal(emulator.connections.size, 0, "no connection was created");
+  await expectError(await listConnections({ containerTag: "a" }), 400, "Invalid request body", 'unknown field "containerTag"');
+  await expectError(await api("GET", "/v3/connections/list"), 404, "Connection not found");
+});
+
+test("every API route answers 401 without the key and changes nothing", async () => {
+  const id = await connect("github", { containerTags: ["user_1"] });
+  const tags = { containerTags: ["user_1"] };
+  const routes = [
+    ["POST", "/v3/connections/list", {}],
+    ["GET", `/v3/connections/${id}`, undefined],
+    ["POST", "/v3/connections/github/connection", tags],
+    ["DELETE", `/v3/connections/${id}?deleteDocuments=true`, undefined],
+    ["DELETE", "/v3/connections/github", tags],
+    ["POST", "/v3/connections/github/import", tags],
+    ["POST", "/v3/connections/github/documents", tags],
+    ["GET", `/v3/connections/${id}/resources`, undefined],
+    ["POST", `/v3/connections/${id}/configure`, { resources: [] }],
+  ];
+  for (const [method, path, body] of routes) {
+    for (const headers of [{ "content-type": "application/json" }, { ...JSON_HEADERS, authorization: "Bearer sm_x" }]) {
+      await expectError(await api(method, path, body, headers), 401, "Unauthorized");
+    }
+  }
+  assert.equal(emulator.connections.has(id), true, "nothing was deleted");
+  const refused = emulator.requests.filter((r) => r.path.startsWith("/v3/") && r.headers.authorization !== AUTH.authorization);
+  assert.equal(refused.length, routes.length * 2);
+});
+
+test("bodies of the tag routes are validated like create's", async () => {
+  const routes = [
+    ["POST", "/v3/connections/list"],
+    ["POST", "/v3/connections/notion/connection"],
+    ["DELETE", "/v3/connections/notion"],
+    ["POST", "/v3/connections/notion/import"],
+    ["POST", "/v3/connections/notion/documents"],
+  ];
+  const cases = [
+    ["", "the body must be a JSON object"],
+    ["[]", "the body must be a JSON object"],
+    [{ extra: 1, containerTags: ["a"] }, 'unknown field "extra"'],
+    [{ containerTags: "user_1" }, "containerTags must be an array"],
+    [{ containerTags: ["ok", "bad/tag"] }, `containerTags[1] ${TAG_RULE}`],
+    [{ containerTags: ["a".repeat(101)] }, `containerTags[0] ${TAG_RULE}`],
+  ];
+  for (const [method, path] of routes) {
+    for (const [body, details] of cases) {
+      await expectError(await api(method, path, body), 400, "Invalid request body", details);
+    }
+    const textPlain = { ...AUTH, "content-type": "text/plain" };
+    const wrongType = await api(method, path, "{}", textPlain);
+    await expectError(wrongType, 400, "Invalid request body", "Content-Type must be application/json");
+  }
+  const badProvider = "provider must be one of notion, google-drive, onedrive, gmail, github, web-crawler, s3, granola";
+  for (const suffix of ["connection", "import", "documents"]) {
+    const response = await api("POST", `/v3/connections/dropbox/${suffix}`, { containerTags: ["a"] });
+    await expectError(response, 400, "Invalid provider", badProvider);
+  }
+});
+
+test("getById answers the API's fields, leaving unset optional fields and containerTags out", async () => {
+  const pending = await (await create("notion", { containerTags: ["user_1"] })).json();
+  const response = await getById(pending.id);
+  assert.equal(response.status, 200);
+  const text = await response.text();
+  assert.equal(text.includes("null"), false, text);
+  const body = JSON.parse(text);
+  assert.deepEqual(Object.keys(body), ["id", "createdAt", "provider", "documentLimit"]);
+  assert.equal(body.id, pending.id);
+  assert.equal(body.provider, "notion");
+  assert.equal(body.documentLimit, 10000);
+  assert.match(body.createdAt, ISO);
+
+  const crawlerId = await connect("web-crawler", { documentLimit: 5, metadata: { startUrl: "https://example.com" } });
+  const crawler = await jsonOf(await getById(crawlerId));
+  assert.deepEqual(Object.keys(crawler), ["id", "createdAt", "provider", "documentLimit", "metadata", "lastSyncRun"]);
+  assert.equal(crawler.documentLimit, 5);
+  assert.deepEqual(crawler.metadata, { startUrl: "https://example.com" });
+  assert.deepEqual(Object.keys(crawler.lastSyncRun), ["status", "startedAt"], "no errorCode while running");
+  assert.equal(crawler.lastSyncRun.status, "running");
+
+  const notionId = await connect("notion", { containerTags: ["user_1"] });
+  const notion = await jsonOf(await getById(notionId));
+  assert.deepEqual(Object.keys(notion), ["id", "createdAt", "provider", "documentLimit", "email", "expiresAt", "lastSyncRun"]);
+  assert.equal(notion.email, "user@notion.example");
+  assert.match(notion.expiresAt, ISO);
+  assert.ok(Date.parse(notion.expiresAt) > Date.now() + 59 * 60 * 1000, "the token lasts an hour");
+
+  await expectError(await getById("conn_0000000000000000"), 404, "Connection not found");
+});
+
+test("getByTag answers the newest connection of the provider having all the tags", async () => {
+  const older = await (await create("notion", { containerTags: ["user_1", "team"] })).json();
+  await sleepMs(5);
+  const newer = await (await create("notion", { containerTags: ["user_1"] })).json();
+  await create("github", { containerTags: ["user_1", "team"] });
+  assert.equal((await jsonOf(await getByTag("notion", { containerTags: ["user_1"] }))).id, newer.id);
+  const both = await jsonOf(await getByTag("notion", { containerTags: ["team", "user_1"] }));
+  assert.equal(both.id, older.id);
+  assert.equal(both.provider, "notion");
+  assert.equal("containerTags" in both, false);
+  await expectError(await getByTag("notion", { containerTags: ["other"] }), 404, "Connection not found");
+  await expectError(await getByTag("gmail", { containerTags: ["user_1"] }), 404, "Connection not found");
+  await expectError(await getByTag("notion", {}), 400, "Invalid request body", "containerTags is required");
+  await expectError(
+    await getByTag("notion", { containerTags: [] }),
+    400,
+    "Invalid request body",
+    "containerTags must have at least 1 item",
+  );
+});
+
+test("delete by id removes the connection, and its documents unless deleteDocuments=false", async () => {
+  const documentsOf = (id) => [...emulator.documents.values()].filter((d) => d.connectionId === id);
+  const ids = {};
+  for (const mode of ["true", "false", "absent"]) {
+    ids[mode] = await connect("s3", { containerTags: [`mode_${mode}`] });
+    await syncEnded(ids[mode]);
+    assert.equal(documentsOf(ids[mode]).length, 3, mode);
+  }
+  const del = (id, query) => api("DELETE", `/v3/connections/${id}${query}`, undefined, AUTH);
+  assert.deepEqual(await jsonOf(await del(ids.true, "?deleteDocuments=true")), [{ id: ids.true, provider: "s3" }]);
+  assert.equal(documentsOf(ids.true).length, 0);
+  assert.deepEqual(await jsonOf(await del(ids.false, "?deleteDocuments=false")), [{ id: ids.false, provider: "s3" }]);
+  assert.equal(documentsOf(ids.false).length, 3, "deleteDocuments=false keeps the documents");
+  assert.deepEqual(await jsonOf(await listDocs("s3", { containerTags: ["mode_false"] })), [], "not listed: no connection");
+  assert.deepEqual(await jsonOf(await del(ids.absent, "")), [{ id: ids.absent, provider: "s3" }]);
+  assert.equal(documentsOf(ids.absent).length, 0, "the API's default deletes the documents");
+  assert.equal(emulator.connections.size, 0);
+  await expectError(await del(ids.true, "?deleteDocuments=true"), 404, "Connection not found");
+  const other = await (await create("notion")).json();
+  const badQuery = await del(other.id, "?deleteDocuments=yes");
+  await expectError(badQuery, 400, "Invalid query parameters", 'deleteDocuments must be "true" or "false"');
+  assert.equal(emulator.connections.has(other.id), true);
+});
+
+test("DELETE /v3/connections/{x} deletes by provider when x is a provider name, else by id", async () => {
+  const first = await (await create("notion", { containerTags: ["user_1", "x"] })).json();
+  const second = await (await create("notion", { containerTags: ["user_1"] })).json();
+  const kept = await (await create("notion", { containerTags: ["user_2"] })).json();
+  const github = await (await create("github", { containerTags: ["user_1"] })).json();
+  const byProvider = await api("DELETE", "/v3/connections/notion", { containerTags: ["user_1"] });
+  assert.deepEqual(await jsonOf(byProvider), [
+    { id: first.id, provider: "notion" },
+    { id: second.id, provider: "notion" },
+  ]);
+  assert.deepEqual([...emulator.connections.keys()], [kept.id, github.id]);
+  await expectError(
+    await api("DELETE", "/v3/connections/notion", { containerTags: ["user_1"] }),
+    404,
+    "Provider not found",
+  );
+  const noBody = await api("DELETE", "/v3/connections/notion", undefined, AUTH);
+  await expectError(noBody, 400, "Invalid request body", "Content-Type must be application/json");
+  await expectError(await api("DELETE", "/v3/connections/notion", {}), 400, "Invalid request body", "containerTags is required");
+  await expectError(
+    await api("DELETE", "/v3/connections/notion", { containerTags: [] }),
+    400,
+    "Invalid request body",
+    "containerTags must have at least 1 item",
+  );
+  assert.deepEqual(await jsonOf(await api("DELETE", `/v3/connections/${github.id}`, undefined, AUTH)), [
+    { id: github.id, provider: "github" },
+  ]);
+  await expectError(await api("DELETE", "/v3/connections/dropbox", undefined, AUTH), 404, "Connection not found");
+  assert.deepEqual([...emulator.connections.keys()], [kept.id]);
+});
+
+test("a non-OAuth connection syncs at once: running, then completed with three documents", async () => {
+  const id = await connect("web-crawler", { containerTags: ["user_1"], metadata: { startUrl: "https://example.com" } });
+  const running = emulator.connections.get(id).lastSyncRun;
+  assert.deepEqual(Object.keys(running), ["status", "startedAt"]);
+  assert.equal(running.status, "running");
+  assert.deepEqual(await jsonOf(await listDocs("web-crawler")), [], "nothing synced yet");
+  const run = await syncEnded(id);
+  assert.deepEqual(Object.keys(run), ["status", "errorCode", "error", "startedAt", "completedAt"]);
+  assert.equal(run.status, "completed");
+  assert.equal(run.errorCode, null);
+  assert.equal(run.error, null);
+  assert.match(run.completedAt, ISO);
+  assert.equal(run.startedAt, running.startedAt);
+  assert.ok(Date.parse(run.completedAt) - Date.parse(run.startedAt) >= SYNC_MS - 5, "completed after syncMs");
+  assert.deepEqual((await jsonOf(await getById(id))).lastSyncRun, run);
+
+  const documents = await jsonOf(await listDocs("web-crawler", { containerTags: ["user_1"] }));
+  assert.equal(documents.length, 3);
+  for (const document of documents) {
+    assert.deepEqual(Object.keys(document).sort(), DOCUMENT_KEYS);
+    assert.match(document.id, /^doc_[0-9a-f]{16}$/);
+    assert.equal(document.type, "webpage");
+    assert.equal(document.status, "done");
+    assert.equal(document.createdAt, run.completedAt);
+    assert.equal(document.updatedAt, run.completedAt);
+    assert.ok(document.summary === null || typeof document.summary === "string");
+  }
+  assert.equal(new Set(documents.map((d) => d.id)).size, 3, "distinct ids");
+  assert.equal(documents[0].title, "Example Domain");
+  assert.equal(documents.filter((d) => d.summary === null).length, 1);
+});
+
+test("an OAuth connection syncs only once allowed; a pending or denied one has no lastSyncRun", async () => {
+  const { id, token } = await createLink("notion", { containerTags: ["user_1"] });
+  const { id: deniedId, token: deniedToken } = await createLink("gmail", { containerTags: ["user_1"] });
+  await sleepMs(SYNC_MS * 2);
+  assert.equal("lastSyncRun" in (await jsonOf(await getById(id))), false);
+  await decide("gmail", { connection: deniedId, token: deniedToken, decision: "deny" });
+  assert.equal("lastSyncRun" in (await jsonOf(await getById(deniedId))), false);
+  await decide("notion", { connection: id, token, decision: "allow" });
+  assert.equal((await jsonOf(await getById(id))).lastSyncRun.status, "running");
+  assert.equal((await syncEnded(id)).status, "completed");
+  const documents = await jsonOf(await listDocs("notion", { containerTags: ["user_1"] }));
+  assert.deepEqual(documents.map((d) => [d.title, d.type]), [
+    ["Welcome to Notion", "notion_page"],
+    ["Project roadmap", "notion_database"],
+    ["Meeting notes", "notion_page"],
+  ]);
+  assert.deepEqual(await jsonOf(await listDocs("gmail")), []);
+});
+
+test("listDocuments answers only the documents of the matching connections, up to documentLimit", async () => {
+  const a = await connect("granola", { containerTags: ["user_1", "team"], documentLimit: 2 });
+  const b = await connect("granola", { containerTags: ["user_2"] });
+  const c = await connect("s3", { containerTags: ["user_1"] });
+  for (const id of [a, b, c]) await syncEnded(id);
+  const titles = async (provider, body) => (await jsonOf(await listDocs(provider, body))).map((d) => d.title);
+  assert.deepEqual(await titles("granola", { containerTags: ["user_1"] }), ["Weekly sync", "Customer call"]);
+  assert.deepEqual(await titles("granola", {}), ["Weekly sync", "Customer call", "Weekly sync", "Customer call", "1:1 with Sam"]);
+  assert.deepEqual(await titles("granola", { containerTags: ["team", "user_2"] }), []);
+  assert.deepEqual(await titles("s3", { containerTags: ["user_1"] }), ["reports/summary.pdf", "notes/todo.txt", "data/readme.md"]);
+  assert.deepEqual(await titles("notion", {}), [], "no connection: an empty list");
+});
+
+test("import answers 202 text and restarts the sync of the matching active connections", async () => {
+  const id = await connect("granola", { containerTags: ["user_1"] });
+  await (await create("notion", { containerTags: ["user_1"] })).json(); // pending: not imported
+  const notionId = await connect("notion", { containerTags: ["user_1"] });
+  const first = await syncEnded(id);
+  await syncEnded(notionId);
+  const before = [...emulator.documents.values()].filter((d) => d.connectionId === id);
+
+  const response = await importSync("notion", { containerTags: ["user_1"] });
+  assert.equal(response.status, 202);
+  assert.equal(response.headers.get("content-type"), "text/plain; charset=UTF-8");
+  assert.equal(await response.text(), "Import started for 1 connection(s)");
+
+  const again = await importSync("granola", {});
+  assert.equal(await again.text(), "Import started for 1 connection(s)");
+  const restarted = (await jsonOf(await getById(id))).lastSyncRun;
+  assert.deepEqual(Object.keys(restarted), ["status", "startedAt"]);
+  assert.equal(restarted.status, "running");
+  assert.ok(restarted.startedAt >= first.completedAt);
+  const second = await syncEnded(id);
+  assert.equal(second.status, "completed");
+  assert.notEqual(second.completedAt, first.completedAt);
+  const after = [...emulator.documents.values()].filter((d) => d.connectionId === id);
+  assert.deepEqual(after.map((d) => d.id), before.map((d) => d.id), "the same documents, not new copies");
+  assert.ok(after.every((d) => d.updatedAt === second.completedAt && d.createdAt === first.completedAt));
+
+  assert.equal(await (await importSync("granola", { containerTags: ["nobody"] })).text(), "Import started for 0 connection(s)");
+  assert.equal(await (await importSync("github", {})).text(), "Import started for 0 connection(s)");
+});
+
+test("sync-outcome makes the next sync fail with its errorCode, once", async () => {
+  emulator.setSyncOutcome({ errorCode: "auth_expired", error: "Token revoked" });
+  const id = await connect("web-crawler", { containerTags: ["user_1"] });
+  const failed = await syncEnded(id);
+  assert.deepEqual(Object.keys(failed), ["status", "errorCode", "error", "startedAt", "completedAt"]);
+  assert.equal(failed.status, "failed");
+  assert.equal(failed.errorCode, "auth_expired");
+  assert.equal(failed.error, "Token revoked");
+  assert.deepEqual((await jsonOf(await getById(id))).lastSyncRun, failed);
+  assert.equal(emulator.documents.size, 0, "a failed sync stores nothing");
+
+  await importSync("web-crawler", {});
+  assert.equal((await syncEnded(id)).status, "completed", "the outcome was used up");
+  assert.equal(emulator.documents.size, 3);
+
+  const post = (body) =>
+    fetch(`${emulator.url}/__emulator/sync-outcome`, { method: "POST", headers: { "content-type": "application/json" }, body });
+  const set = await post(JSON.stringify({ errorCode: "rate_limited" }));
+  assert.equal(set.status, 204);
+  await importSync("web-crawler", {});
+  const limited = await syncEnded(id);
+  assert.equal(limited.status, "failed");
+  assert.equal(limited.errorCode, "rate_limited");
+  assert.equal(limited.error, "The provider rate-limited the sync; it will be retried later");
+
+  for (const [body, details] of [
+    [{ errorCode: "nope" }, `errorCode must be one of ${SYNC_ERROR_CODES.join(", ")}`],
+    [{ errorCode: "internal", error: 5 }, "error must be a string or null"],
+    [{ errorCode: "internal", code: 1 }, "code is not a known sync outcome field"],
+    ["{x", "the sync outcome must be an object { errorCode, error } or null"],
+  ]) {
+    const response = await post(typeof body === "string" ? body : JSON.stringify(body));
+    await expectError(response, 400, "Invalid request body", details);
+  }
+  assert.throws(() => emulator.setSyncOutcome({ errorCode: "auth_expired", error: 1 }), TypeError);
+
+  emulator.setSyncOutcome({ errorCode: "internal", error: null });
+  emulator.setSyncOutcome(null);
+  await importSync("web-crawler", {});
+  assert.equal((await syncEnded(id)).status, "completed", "null took the outcome back");
+  emulator.setSyncOutcome({ errorCode: "internal" });
+  emulator.reset();
+  const fresh = await connect("s3");
+  assert.equal((await syncEnded(fresh)).status, "completed", "reset took the outcome back");
+});
+
+test("resources lists the GitHub repositories a page at a time", async () => {
+  const id = await connect("github", { containerTags: ["user_1"] });
+  const resources = (query = "") => api("GET", `/v3/connections/${id}/resources${query}`, undefined, AUTH);
+  const all = await jsonOf(await resources());
+  assert.deepEqual(Object.keys(all), ["resources", "total_count"]);
+  assert.equal(all.total_count, 5);
+  assert.deepEqual(all.resources.map((r) => r.name), ["notes", "website", "infra", "design-docs", "dotfiles"]);
+  assert.deepEqual(all.resources[2], {
+    id: 100003,
+    name: "infra",
+    full_name: "emulator-user/infra",
+    private: true,
+    description: "Deployment scripts",
+    html_url: "https://github.com/emulator-user/infra",
+    default_branch: "main",
+  });
+  const names = async (query) => (await jsonOf(await resources(query))).resources.map((r) => r.name);
+  assert.deepEqual(await names("?per_page=2"), ["notes", "website"]);
+  assert.deepEqual(await names("?page=2&per_page=2"), ["infra", "design-docs"]);
+  assert.deepEqual(await names("?page=3&per_page=2&parent_id=anything"), ["dotfiles"]);
+  assert.deepEqual(await names("?page=2"), []);
+  assert.equal((await jsonOf(await resources("?page=9"))).total_count, 5);
+  for (const [query, details] of [
+    ["?page=0", "page must be an integer from 1 up"],
+    ["?page=1.5", "page must be an integer from 1 up"],
+    ["?per_page=101", "per_page must be an integer from 1 to 100"],
+    ["?per_page=", "per_page must be an integer from 1 to 100"],
+  ]) {
+    await expectError(await resources(query), 400, "Invalid query parameters", details);
+  }
+});
+
+test("resources: 501 for other providers, 404 for an unknown id, 400 before consent", async () => {
+  const get = (id) => api("GET", `/v3/connections/${id}/resources`, undefined, AUTH);
+  const notion = await connect("notion");
+  await expectError(await get(notion), 501, "Provider does not support resource fetching");
+  await expectError(await get(await connect("web-crawler")), 501, "Provider does not support resource fetching");
+  await expectError(await get("conn_0000000000000000"), 404, "Connection not found");
+  const pending = await (await create("github")).json();
+  await expectError(await get(pending.id), 400, "Connection missing refresh token");
+});
+
+test("configure validates resources and registers one webhook per GitHub resource", async () => {
+  const id = await connect("github");
+  const configure = (target, body) => api("POST", `/v3/connections/${target}/configure`, body);
+  const repos = [{ id: 100001, full_name: "emulator-user/notes" }, { id: 100003, full_name: "emulator-user/infra" }];
+  assert.deepEqual(await jsonOf(await configure(id, { resources: repos })), {
+    success: true,
+    message: "Configured 2 resources",
+    webhooksRegistered: 2,
+  });
+  assert.deepEqual(emulator.connections.get(id).configuredResources, repos);
+  assert.deepEqual(await jsonOf(await configure(id, { resources: [] })), {
+    success: true,
+    message: "Configured 0 resources",
+    webhooksRegistered: 0,
+  });
+  for (const [body, details] of [
+    [{}, "resources is required"],
+    [{ resources: "notes" }, "resources must be an array"],
+    [{ resources: [{ id: 1 }, "notes"] }, "resources[1] must be an object"],
+    [{ resources: [[]] }, "resources[0] must be an object"],
+    [{ resources: [], extra: true }, 'unknown field "extra"'],
+    ["null", "the body must be a JSON object"],
+  ]) {
+    await expectError(await configure(id, body), 400, "Invalid request body", details);
+  }
+  const gmail = await configure(await connect("gmail"), { resources: [] });
+  await expectError(gmail, 501, "Provider does not support resource configuration");
+  await expectError(await configure("conn_0000000000000000", { resources: [] }), 404, "Connection not found");
+  const pending = await (await create("github")).json();
+  await expectError(await configure(pending.id, { resources: [] }), 400, "Connection missing refresh token");
+});
+
+test("reset() and close() stop running syncs; syncMs defaults to 1500 and must be >= 0", async () => {
+  const id = await connect("s3");
+  const connection = emulator.connections.get(id);
+  emulator.reset();
+  await sleepMs(SYNC_MS * 3);
+  assert.equal(connection.lastSyncRun.status, "running", "the reset stopped the timer");
+  assert.equal(emulator.documents.size, 0);
+
+  /** Starts an emulator, creates a granola connection there; resolves [emulator, stored connection]. */
+  async function ownSync(options) {
+    const own = await startEmulator(options);
+    const created = await fetch(`${own.url}/v3/connections/granola`, { method: "POST", headers: JSON_HEADERS, body: "{}" });
+    return [own, own.connections.get((await created.json()).id)];
+  }
+  const [slow, slowConnection] = await ownSync();
+  await sleepMs(300);
+  assert.equal(slowConnection.lastSyncRun.status, "running", "still running after 300 ms");
+  await slow.close();
+
+  const [own, ownConnection] = await ownSync({ syncMs: 50 });
+  const started = performance.now();
+  await own.close();
+  assert.ok(performance.now() - started < 500, "close did not wait for the sync");
+  await sleepMs(200);
+  assert.equal(ownConnection.lastSyncRun.status, "running", "the close stopped the timer");
+  assert.equal(own.documents.size, 0);
+
+  await assert.rejects(startEmulator({ syncMs: -1 }), /syncMs must be a number >= 0/);
+});
+
+test("scripted answers take precedence over the new routes too", async () => {
+  emulator.script([{ status: 500, body: { error: "Boom" } }]);
+  await expectError(await listConnections({}), 500, "Boom");
+  assert.deepEqual(await jsonOf(await listConnections({})), []);
 });
