@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Sets up what is missing, then runs every check and test: formatting, clippy on the wasm
 # target, native unit tests, the package build, the type checks, the emulator's and the
-# package's JS tests (Playwright + Chromium), and the wasm tests in headless Chromium.
+# package's requests through a validating proxy built from the OpenAPI document, the JS tests
+# (Playwright + Chromium), and the wasm tests in headless Chromium.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 export PATH="$HOME/.cargo/bin:$PATH"
@@ -57,6 +58,7 @@ step "native unit tests" cargo test
 step "build pkg/" bash scripts/build.sh
 step "npm pack --dry-run lists the wasm" pack_lists_wasm
 step "TypeScript: consumer compiles, wrong code does not" node tests/types/check.mjs pkg/index.d.ts
+step "contract check: the package's requests through Prism against the OpenAPI document" node --test tests/contract/
 step "JS tests (emulator, package in Chromium)" node --test --test-concurrency=2 tests/js/
 step "wasm tests in headless Chromium" browser_tests
 
