@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # Sets up what is missing, then runs every check and test: formatting, clippy on the wasm
-# target, native unit tests, the package build, the type checks, the emulator's and the
-# package's requests through a validating proxy built from the OpenAPI document, the JS tests
-# (Playwright + Chromium), and the wasm tests in headless Chromium.
+# target, native unit tests, the package build, the type checks, the contract check (the
+# package's requests through a validating proxy built from the OpenAPI document), the JS tests
+# (the emulator, the demo server, the package and the demo page in Chromium through
+# Playwright), and the wasm tests in headless Chromium.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 export PATH="$HOME/.cargo/bin:$PATH"
