@@ -5,25 +5,36 @@
 //               the provider's consent page; web-crawler, s3 and granola are connected at once.
 //   any load -> completeOAuth(): on the way back from a consent page it checks the nonce and
 //               reports success or the provider's error; on an ordinary load it returns null.
+//   the list -> "Your connections" (connections-list.js) lists the connections of the form's first
+//               container tag with a Supermemory client, on load and after each connect. The tags
+//               ride along in the OAuth redirectUrl (?tags=...), so the form and the list are the
+//               same when the user comes back.
 //
 // Every request goes to this page's own backend (/api/supermemory), which adds the API key, so no
 // key or secret is ever stored, logged or put in a URL here. Values from the address bar are
 // untrusted and only ever reach the page through textContent.
-import { DEFAULT_ALLOWED_HOSTS, SupermemoryError, completeOAuth, startOAuth } from "/pkg/index.js";
+import Supermemory, { DEFAULT_ALLOWED_HOSTS, SupermemoryError, completeOAuth, startOAuth } from "/pkg/index.js";
+import { ConnectionsList } from "/connections-list.js";
 
 /** The page's own backend proxy; it adds the API key server-side. */
 const API_BASE = "/api/supermemory";
 
-/** Display names, and whether the provider needs the user's consent on its own site. */
+/** The query parameter of the OAuth redirectUrl that brings the form's container tags back. */
+const TAGS_PARAM = "tags";
+
+/**
+ * Display names, the letters of their icons (as on the provider cards), and whether the provider
+ * needs the user's consent on its own site.
+ */
 const PROVIDERS = {
-  notion: { name: "Notion", oauth: true },
-  "google-drive": { name: "Google Drive", oauth: true },
-  onedrive: { name: "OneDrive", oauth: true },
-  gmail: { name: "Gmail", oauth: true },
-  github: { name: "GitHub", oauth: true },
-  "web-crawler": { name: "Web crawler", oauth: false },
-  s3: { name: "Amazon S3", oauth: false },
-  granola: { name: "Granola", oauth: false },
+  notion: { name: "Notion", icon: "N", oauth: true },
+  "google-drive": { name: "Google Drive", icon: "D", oauth: true },
+  onedrive: { name: "OneDrive", icon: "O", oauth: true },
+  gmail: { name: "Gmail", icon: "M", oauth: true },
+  github: { name: "GitHub", icon: "GH", oauth: true },
+  "web-crawler": { name: "Web crawler", icon: "W", oauth: false },
+  s3: { name: "Amazon S3", icon: "S3", oauth: false },
+  granola: { name: "Granola", icon: "G", oauth: false },
 };
 
 /** What the mode line says for each mode /config.json can report. */
@@ -66,6 +77,15 @@ const connectButton = document.getElementById("connect");
 const connectNote = document.getElementById("connect-note");
 const result = document.getElementById("result");
 const modeLine = document.getElementById("mode");
+const tagsInput = document.getElementById("container-tags");
+
+/** The list's client: the same backend proxy, no key. */
+const client = new Supermemory({ baseURL: API_BASE });
+const connections = new ConnectionsList({
+  client,
+  providers: PROVIDERS,
+  readTags: () => splitTags(tagsInput.value),
+});
 
 /** Allow-list entries added by this server (the emulator's origin offline); set by loadConfig. */
 let extraAllowedHosts = [];
@@ -156,14 +176,31 @@ function readDocumentLimit() {
   return text === "" ? undefined : Number(text);
 }
 
-/** startOAuth's options. No redirectUrl: the default, this page, is where the user comes back to. */
+/**
+ * Where the user comes back to from a consent page: this page, with the form's container tags in
+ * its query so that the form and the list show them again (startOAuth adds its nonce).
+ */
+function returnUrl(tags) {
+  const url = new URL(window.location.href);
+  url.hash = "";
+  url.searchParams.set(TAGS_PARAM, tags.join(","));
+  return url.href;
+}
+
+/**
+ * startOAuth's options. Without tags there is no redirectUrl: the default, this page, is where the
+ * user comes back to.
+ */
 function readOptions(provider) {
   const options = {
     baseURL: API_BASE,
     allowedHosts: [...DEFAULT_ALLOWED_HOSTS, ...extraAllowedHosts],
   };
-  const tags = splitTags(byId("container-tags").value);
-  if (tags.length > 0) options.containerTags = tags;
+  const tags = splitTags(tagsInput.value);
+  if (tags.length > 0) {
+    if (PROVIDERS[provider].oauth) options.redirectUrl = returnUrl(tags);
+    options.containerTags = tags;
+  }
   const documentLimit = readDocumentLimit();
   if (documentLimit !== undefined) options.documentLimit = documentLimit;
   const metadata = readMetadata(provider);
@@ -312,6 +349,7 @@ async function connect(event) {
     }
     for (const id of SECRET_INPUTS) byId(id).value = "";
     showConnected(provider, outcome.connection.id, "It is live now: supermemory starts syncing right away.");
+    connections.load();
   } catch (error) {
     showError(error);
   }
@@ -340,6 +378,20 @@ async function finishReturnTrip() {
   const code = String(outcome.error).slice(0, 200);
   const facts = outcome.connectionId ? [["Connection ID", outcome.connectionId]] : [];
   showResult("error", name ? `${name} was not connected` : "Not connected", RETURN_ERRORS[code] ?? `The provider reported: ${code}`, facts);
+}
+
+/**
+ * Puts the container tags the OAuth redirectUrl brought back into the form, and takes them out of
+ * the address bar (like completeOAuth does with its nonce). The value is untrusted: it only ever
+ * becomes the input's value, which the package validates before any use.
+ */
+function restoreTags() {
+  const url = new URL(window.location.href);
+  const tags = url.searchParams.get(TAGS_PARAM);
+  if (tags === null) return;
+  tagsInput.value = splitTags(tags.slice(0, 2000)).join(", ");
+  url.searchParams.delete(TAGS_PARAM);
+  window.history.replaceState(window.history.state, "", url.href);
 }
 
 /**
@@ -378,6 +430,7 @@ function wireForm() {
     if (event.persisted) {
       hideResult();
       setBusy(false);
+      connections.load();
     }
   });
 }
@@ -387,6 +440,8 @@ async function main() {
   showProvider(selectedProvider());
   // completeOAuth first: it also takes the nonce out of the address bar.
   await finishReturnTrip();
+  restoreTags();
+  connections.load();
   const config = await loadConfig();
   extraAllowedHosts = config.allowedHosts;
   configLoaded = true;

@@ -163,8 +163,9 @@ async function forward(req, res, upstream, url) {
  * the emulator (offline mode). Resolves { url, mode, emulator, config, close() }, where `config`
  * is what GET /config.json answers: { mode, allowedHosts } with the emulator's origin in
  * allowedHosts in offline mode (its consent links are on it) and nothing in proxy mode.
+ * `emulatorOptions` go to the offline emulator (e.g. `{ syncMs }` for a shorter simulated sync).
  */
-export async function startDemoServer({ port = 0, host = "127.0.0.1", upstream, env = process.env } = {}) {
+export async function startDemoServer({ port = 0, host = "127.0.0.1", upstream, env = process.env, emulatorOptions = {} } = {}) {
   let emulator = null;
   let mode = "proxy";
   if (!upstream && env.SUPERMEMORY_API_KEY) {
@@ -173,7 +174,7 @@ export async function startDemoServer({ port = 0, host = "127.0.0.1", upstream, 
       apiKey: env.SUPERMEMORY_API_KEY,
     };
   } else if (!upstream) {
-    emulator = await startEmulator({ host });
+    emulator = await startEmulator({ ...emulatorOptions, host });
     upstream = { baseURL: emulator.url, apiKey: EMULATOR_API_KEY };
     mode = "offline";
   }

@@ -24,7 +24,8 @@ const consoleLog = [];
 before(async () => {
   await mkdir(OUTPUT, { recursive: true });
   // env: {} keeps the server offline (on the emulator) even where SUPERMEMORY_API_KEY is set.
-  demo = await startDemoServer({ port: 0, env: {} });
+  // A short simulated sync keeps the list tests quick.
+  demo = await startDemoServer({ port: 0, env: {}, emulatorOptions: { syncMs: 500 } });
   browser = await launchBrowser();
 });
 
@@ -410,6 +411,294 @@ test("an error parameter without a nonce of this page counts as state_mismatch",
     const text = await resultText(page, "error");
     assert.ok(text.includes(STATE_MISMATCH), text);
     assert.equal(new URL(page.url()).search, "");
+  });
+});
+
+// ---- "Your connections": the list, its sync status, Sync now and Delete ----
+
+/** The emulator's requests with this method and path. */
+const requestsTo = (method, path) => demo.emulator.requests.filter((r) => r.method === method && r.path === path);
+const listRequests = () => requestsTo("POST", "/v3/connections/list");
+const deleteRequests = () => demo.emulator.requests.filter((r) => r.method === "DELETE");
+
+const row = (id) => `#connections [data-connection-id="${id}"]`;
+const statusOf = (page, id) => page.textContent(`${row(id)} [data-field="status"]`);
+
+/** Waits until the status cell of connection `id` matches `pattern` (a sync takes 1.5 s offline). */
+async function waitForStatus(page, id, pattern, timeout = 8000) {
+  await page.waitForFunction(
+    ([selector, source]) => {
+      const cell = document.querySelector(selector);
+      return cell !== null && new RegExp(source).test(cell.textContent);
+    },
+    [`${row(id)} [data-field="status"]`, pattern.source],
+    { timeout },
+  );
+}
+
+/** Connects a web crawler under `tags`; resolves the new connection's id once the page says so. */
+async function connectCrawler(page, tags = "demo_user") {
+  const before = new Set(demo.emulator.connections.keys());
+  await pick(page, "web-crawler");
+  await page.fill("#container-tags", tags);
+  await page.fill("#start-url", "https://docs.example.com/");
+  await page.click("#connect");
+  await page.waitForSelector("#result.result-success >> text=Web crawler connected");
+  const id = [...demo.emulator.connections.keys()].find((key) => !before.has(key));
+  assert.ok(id, "the emulator stored a new connection");
+  return id;
+}
+
+/** The connected web crawler of `connectCrawler`, once its first sync has completed. */
+async function syncedCrawler(page, tags) {
+  const id = await connectCrawler(page, tags);
+  await waitForStatus(page, id, /^Synced \S/);
+  return id;
+}
+
+/** Opens the delete confirmation of `id` and waits for the document count in its wording. */
+async function openDelete(page, id, count = 3) {
+  await page.click(`${row(id)} [data-action="delete"]`);
+  await page.waitForSelector(`${row(id)} .delete-confirm:not([hidden])`);
+  await page.waitForSelector(`${row(id)} .delete-confirm >> text=Also delete the ${count} documents synced from this connection`);
+}
+
+const summaryOf = (page, id) => page.textContent(`${row(id)} [data-field="delete-summary"]`);
+
+test("without a container tag the list asks for one and sends nothing", async () => {
+  await withPage("connections-no-tag", {}, async ({ page }) => {
+    await load(page);
+    assert.match(await page.textContent("#connections h2"), /Your connections/);
+    assert.match(await page.textContent("#connections-empty"), /Enter a container tag/);
+    await page.click('#connections [data-action="refresh"]');
+    assert.match(await page.textContent("#connections-empty"), /Enter a container tag/);
+    assert.deepEqual(demo.emulator.requests, [], "no request without a tag");
+  });
+});
+
+test("after a web-crawler connect the list shows the connection syncing, then synced, then stops refreshing", async () => {
+  await withPage("connections-crawler", {}, async ({ page }) => {
+    await load(page);
+    const id = await connectCrawler(page);
+    await page.waitForSelector(row(id));
+    assert.equal(await page.locator("#connections [data-connection-id]").count(), 1);
+    assert.match(await page.textContent("#connections-scope"), /Container tag demo_user/);
+    assert.equal(await page.textContent(`${row(id)} .connection-name`), "Web crawler");
+    assert.equal(await page.getAttribute(`${row(id)} .provider-icon`, "data-provider"), "web-crawler");
+    assert.equal(await page.textContent(`${row(id)} [data-field="account"]`), "—");
+    const created = demo.emulator.connections.get(id).createdAt;
+    assert.equal(await page.getAttribute(`${row(id)} [data-field="created"] time`, "datetime"), created);
+    const shown = await page.textContent(`${row(id)} [data-field="created"] time`);
+    const expected = await page.evaluate(
+      (iso) => new Intl.DateTimeFormat(undefined, { dateStyle: "medium", timeStyle: "short" }).format(new Date(iso)),
+      created,
+    );
+    assert.equal(shown, expected, "the created time in the browser's local format");
+
+    await waitForStatus(page, id, /^Syncing…$/, 3000);
+    assert.equal(await page.isDisabled(`${row(id)} [data-action="sync"]`), true, "no Sync now while syncing");
+    await waitForStatus(page, id, /^Synced \S/);
+    assert.equal(await page.textContent("#connections-notice"), "Web crawler: sync completed.", "the end is announced");
+    const completedAt = demo.emulator.connections.get(id).lastSyncRun.completedAt;
+    assert.equal(await page.getAttribute(`${row(id)} [data-field="status"] time`, "datetime"), completedAt);
+    assert.equal(await page.isEnabled(`${row(id)} [data-action="sync"]`), true);
+
+    for (const request of listRequests()) assert.deepEqual(request.json, { containerTags: ["demo_user"] });
+    // About one list a second while the 1.5 s sync ran, then none.
+    const whenSynced = listRequests().length;
+    assert.ok(whenSynced >= 2 && whenSynced <= 5, `${whenSynced} list requests during the sync`);
+    await page.waitForTimeout(2500);
+    assert.equal(listRequests().length, whenSynced, "the list stopped refreshing once nothing syncs");
+  });
+});
+
+test("a Notion round trip lists the connection with its account, and keeps the form's tags", async () => {
+  await withPage("connections-notion", {}, async ({ page }) => {
+    const create = await startNotion(page, "demo_user, team_a");
+    assert.equal(new URL(create.json.redirectUrl).searchParams.get("tags"), "demo_user,team_a");
+    await answerConsent(page, "#allow");
+    assert.match(await resultText(page, "success"), /Notion connected/);
+    const [id] = [...demo.emulator.connections.keys()];
+    await page.waitForSelector(row(id));
+    assert.equal(await page.textContent(`${row(id)} [data-field="account"]`), "user@notion.example");
+    assert.equal(await page.textContent(`${row(id)} .connection-name`), "Notion");
+    assert.equal(await page.inputValue("#container-tags"), "demo_user, team_a", "the form's tags came back");
+    assert.match(await page.textContent("#connections-scope"), /Container tag demo_user \(the first of the 2 in the form\)/);
+    assert.equal(new URL(page.url()).search, "", "tags and nonce left the address bar");
+    await waitForStatus(page, id, /^Synced \S/);
+    assert.deepEqual(listRequests().at(-1).json, { containerTags: ["demo_user"] });
+  });
+});
+
+test("a declined Notion connection is listed as pending consent, without Sync now", async () => {
+  await withPage("connections-pending", {}, async ({ page }) => {
+    await startNotion(page);
+    await answerConsent(page, "#deny");
+    await resultText(page, "error");
+    const [id] = [...demo.emulator.connections.keys()];
+    await waitForStatus(page, id, /^Pending consent$/);
+    assert.equal(await page.textContent(`${row(id)} [data-field="account"]`), "—");
+    assert.equal(await page.isDisabled(`${row(id)} [data-action="sync"]`), true);
+    assert.equal(await page.isEnabled(`${row(id)} [data-action="delete"]`), true);
+  });
+});
+
+test("Sync now sends an import for the provider and tag, and the status goes Syncing, then Synced", async () => {
+  await withPage("connections-sync-now", {}, async ({ page }) => {
+    await load(page);
+    const id = await syncedCrawler(page);
+    const firstSync = demo.emulator.connections.get(id).lastSyncRun.startedAt;
+    assert.equal(requestsTo("POST", "/v3/connections/web-crawler/import").length, 0);
+    await page.click(`${row(id)} [data-action="sync"]`);
+    await waitForStatus(page, id, /^Syncing…$/, 3000);
+    const imports = requestsTo("POST", "/v3/connections/web-crawler/import");
+    assert.equal(imports.length, 1);
+    assert.deepEqual(imports[0].json, { containerTags: ["demo_user"] });
+    assert.notEqual(demo.emulator.connections.get(id).lastSyncRun.startedAt, firstSync, "a new sync run");
+    assert.match(await page.textContent("#connections-notice"), /A new Web crawler sync has started/);
+    await waitForStatus(page, id, /^Synced \S/);
+  });
+});
+
+test("Delete asks first: unchecked, the documents are kept and deleteDocuments=false is sent", async () => {
+  await withPage("connections-delete-keep", {}, async ({ page }) => {
+    await load(page);
+    const id = await syncedCrawler(page);
+    assert.equal(demo.emulator.documents.size, 3);
+    await openDelete(page, id);
+    assert.equal(await page.isChecked(`${row(id)} [data-field="delete-documents"]`), false, "unchecked by default");
+    const summary = await summaryOf(page, id);
+    assert.match(summary, /kept/);
+    assert.doesNotMatch(summary, /deleted/);
+    assert.equal(await page.textContent(`${row(id)} [data-action="confirm-delete"]`), "Delete connection");
+    assert.equal(await page.getAttribute(`${row(id)} [data-action="delete"]`, "aria-expanded"), "true");
+    assert.deepEqual(deleteRequests(), [], "nothing deleted before Confirm");
+
+    await page.click(`${row(id)} [data-action="confirm-delete"]`);
+    await page.waitForSelector(row(id), { state: "detached" });
+    const [request] = deleteRequests();
+    assert.equal(deleteRequests().length, 1);
+    assert.equal(request.path, `/v3/connections/${id}`);
+    assert.deepEqual(request.query, { deleteDocuments: "false" });
+    assert.equal(demo.emulator.connections.size, 0);
+    assert.equal(demo.emulator.documents.size, 3, "the documents were kept");
+    assert.match(await page.textContent("#connections-notice"), /deleted\. The documents synced from it were kept/);
+    assert.match(await page.textContent("#connections-empty"), /No connections under this tag yet/);
+  });
+});
+
+test("Delete with the box checked says the documents go too and sends deleteDocuments=true", async () => {
+  await withPage("connections-delete-documents", {}, async ({ page }) => {
+    await load(page);
+    const id = await syncedCrawler(page);
+    await openDelete(page, id);
+    await page.check(`${row(id)} [data-field="delete-documents"]`);
+    const summary = await summaryOf(page, id);
+    assert.match(summary, /The connection and the 3 documents synced from it will be deleted/);
+    assert.doesNotMatch(summary, /kept/);
+    assert.equal(await page.textContent(`${row(id)} [data-action="confirm-delete"]`), "Delete connection and documents");
+    // Unchecking goes back to keeping them.
+    await page.uncheck(`${row(id)} [data-field="delete-documents"]`);
+    assert.match(await summaryOf(page, id), /kept/);
+    await page.check(`${row(id)} [data-field="delete-documents"]`);
+
+    await page.click(`${row(id)} [data-action="confirm-delete"]`);
+    await page.waitForSelector(row(id), { state: "detached" });
+    assert.equal(deleteRequests().length, 1);
+    assert.equal(deleteRequests()[0].path, `/v3/connections/${id}`);
+    assert.deepEqual(deleteRequests()[0].query, { deleteDocuments: "true" });
+    assert.equal(demo.emulator.documents.size, 0, "the documents were deleted");
+    assert.match(await page.textContent("#connections-notice"), /connection and the documents synced from it were deleted/);
+  });
+});
+
+test("Cancel closes the confirmation and deletes nothing; the open confirmation survives refreshes", async () => {
+  await withPage("connections-delete-cancel", {}, async ({ page }) => {
+    await load(page);
+    const id = await connectCrawler(page);
+    // Opened while the sync runs: the refreshes every second keep the box as it was ticked.
+    await page.click(`${row(id)} [data-action="delete"]`);
+    await page.check(`${row(id)} [data-field="delete-documents"]`);
+    await waitForStatus(page, id, /^Synced \S/);
+    assert.equal(await page.isVisible(`${row(id)} .delete-confirm`), true);
+    assert.equal(await page.isChecked(`${row(id)} [data-field="delete-documents"]`), true);
+
+    await page.click(`${row(id)} [data-action="cancel-delete"]`);
+    assert.equal(await page.isVisible(`${row(id)} .delete-confirm`), false);
+    assert.equal(await page.getAttribute(`${row(id)} [data-action="delete"]`, "aria-expanded"), "false");
+    assert.equal(await page.evaluate(() => document.activeElement.dataset.action), "delete", "focus back on Delete");
+    assert.deepEqual(deleteRequests(), []);
+    assert.ok(demo.emulator.connections.has(id));
+    assert.equal(await page.locator(row(id)).count(), 1);
+    // Opened again, the box starts unchecked.
+    await openDelete(page, id);
+    assert.equal(await page.isChecked(`${row(id)} [data-field="delete-documents"]`), false);
+    await page.keyboard.press("Escape");
+    assert.equal(await page.isVisible(`${row(id)} .delete-confirm`), false, "Escape cancels too");
+    assert.deepEqual(deleteRequests(), []);
+  });
+});
+
+test("a failed sync shows Failed with its error code", async () => {
+  await withPage("connections-sync-failed", {}, async ({ page }) => {
+    await load(page);
+    demo.emulator.setSyncOutcome({ errorCode: "auth_expired", error: "Token expired" });
+    const id = await connectCrawler(page);
+    await waitForStatus(page, id, /^Failed: auth_expired$/);
+    assert.equal(await page.getAttribute(`${row(id)} [data-field="status"]`, "data-state"), "failed");
+    assert.equal(await page.textContent(`${row(id)} [data-field="status-detail"]`), "Token expired");
+    assert.equal(await page.textContent("#connections-notice"), "Web crawler: the sync failed (auth_expired).");
+    assert.equal(await page.isEnabled(`${row(id)} [data-action="sync"]`), true, "a failed sync can be retried");
+  });
+});
+
+test("the list shows only the connections of the form's first tag", async () => {
+  await withPage("connections-tag", {}, async ({ page }) => {
+    await load(page);
+    const a = await connectCrawler(page, "tag_a");
+    await page.waitForSelector(row(a));
+    const b = await connectCrawler(page, "tag_b");
+    await page.waitForSelector(row(b));
+    assert.equal(await page.locator(row(a)).count(), 0, "tag_a's connection is not listed under tag_b");
+    assert.equal(await page.locator("#connections [data-connection-id]").count(), 1);
+    assert.deepEqual(listRequests().at(-1).json, { containerTags: ["tag_b"] });
+
+    // Another tag in the form, then Refresh: that tag's connections.
+    await page.fill("#container-tags", "tag_a tag_b");
+    await page.click('#connections [data-action="refresh"]');
+    await page.waitForSelector(row(a));
+    assert.equal(await page.locator(row(b)).count(), 0);
+    assert.match(await page.textContent("#connections-scope"), /Container tag tag_a \(the first of the 2 in the form\)/);
+    assert.deepEqual(listRequests().at(-1).json, { containerTags: ["tag_a"] });
+    await waitForStatus(page, a, /^Synced \S/);
+  });
+});
+
+test("a list the API refuses is explained in plain words; Refresh tries again", async () => {
+  await withPage("connections-error", { provokedStatuses: [500] }, async ({ page }) => {
+    await load(page);
+    await page.fill("#container-tags", "demo_user");
+    demo.emulator.script([{ status: 500, body: { error: "Internal Server Error" } }]);
+    await page.click('#connections [data-action="refresh"]');
+    await page.waitForSelector("#connections-error:not([hidden])");
+    const text = await page.textContent("#connections-error");
+    assert.match(text, /^Could not load the connections\. supermemory had a problem\./);
+    assert.equal(await page.getAttribute("#connections-error", "role"), "alert");
+    await page.click('#connections [data-action="refresh"]');
+    await page.waitForSelector("#connections-error", { state: "hidden" });
+    assert.match(await page.textContent("#connections-empty"), /No connections under this tag yet/);
+  });
+});
+
+test("the list and an open confirmation fit a 360px-wide phone screen", async () => {
+  await withPage("connections-phone", { viewport: { width: 360, height: 740 } }, async ({ page }) => {
+    await load(page);
+    const id = await syncedCrawler(page, "a_rather_long_container_tag_for_a_small_screen");
+    await openDelete(page, id);
+    const width = await page.evaluate(() => document.documentElement.scrollWidth);
+    assert.ok(width <= 360, `the page is ${width}px wide`);
+    const box = await page.locator(`${row(id)} [data-action="confirm-delete"]`).boundingBox();
+    assert.ok(box.x >= 0 && box.x + box.width <= 360, "Confirm is on screen");
   });
 });
 
