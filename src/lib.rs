@@ -18,6 +18,7 @@ pub mod path;
 pub mod provider;
 pub mod request;
 pub mod response;
+pub mod retry;
 pub mod retry_hint;
 pub mod rules;
 pub mod shapes;

@@ -11,6 +11,7 @@ use crate::input::Reader;
 use crate::options::{ClientConfig, RequestConfig};
 use crate::request::CreateCall;
 use crate::response::{parse_create_response, ConnectionCreateResponse};
+use crate::retry::{self, Decision, RetryPolicy};
 use crate::shapes;
 use crate::timer::sleep;
 use crate::value::Value;
@@ -62,6 +63,7 @@ pub struct Outgoing {
     path: String,
     body: Option<String>,
     accept: &'static str,
+    retry: RetryPolicy,
 }
 
 impl Outgoing {
@@ -72,6 +74,7 @@ impl Outgoing {
             path,
             body,
             accept: "application/json",
+            retry: RetryPolicy::Standard,
         }
     }
 
@@ -82,7 +85,14 @@ impl Outgoing {
             path,
             body,
             accept: "text/plain",
+            retry: RetryPolicy::Standard,
         }
+    }
+
+    /// The same request under another retry rule.
+    pub fn with_retry(mut self, retry: RetryPolicy) -> Outgoing {
+        self.retry = retry;
+        self
     }
 }
 
@@ -107,7 +117,7 @@ impl Session<'_> {
             .map(|h| self.reader.kept(h).unchecked_into())
     }
 
-    /// Sends one operation's request and returns the whole answer.
+    /// Sends one operation's request, retrying as the policy allows; resolves to a 2xx answer.
     pub async fn send(&self, outgoing: Outgoing) -> Result<HttpAnswer, Error> {
         let request = HttpRequest {
             method: outgoing.method,
@@ -115,7 +125,24 @@ impl Session<'_> {
             body: outgoing.body,
             accept: outgoing.accept,
         };
-        self.transport().attempt(&request).await
+        let transport = self.transport();
+        let max_retries = self.request.max_retries.unwrap_or(self.client.max_retries);
+        let mut retries = 0;
+        loop {
+            let failure = match transport.attempt(&request).await {
+                Ok(answer) if (200..300).contains(&answer.status) => return Ok(answer),
+                Ok(answer) => error_from_answer(&answer),
+                Err(error) => error,
+            };
+            let random = js_sys::Math::random();
+            match retry::decide(&failure, outgoing.retry, retries, max_retries, random) {
+                Decision::Stop => return Err(failure),
+                Decision::RetryAfter(wait_ms) => {
+                    sleep(wait_ms, transport.signal.as_ref()).await?;
+                    retries += 1;
+                }
+            }
+        }
     }
 
     /// Sends a request whose 2xx answer is JSON, checks it with `check`, and passes it through.
@@ -175,9 +202,6 @@ impl Session<'_> {
             Some(body),
         );
         let answer = self.send(outgoing).await?;
-        if !(200..300).contains(&answer.status) {
-            return Err(error_from_answer(&answer));
-        }
         Ok(JsValue::from_str(&answer.text))
     }
 

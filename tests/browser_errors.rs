@@ -1,4 +1,5 @@
-//! In headless Chromium against the emulator: every error code a create call can end with.
+//! In headless Chromium against the emulator: every error code a create call can end with, one
+//! attempt each (`maxRetries: 0`; retries have their own fault matrix).
 #![cfg(target_arch = "wasm32")]
 
 mod common;
@@ -31,7 +32,7 @@ async fn statuses_map_to_codes_with_the_api_message() {
             r#"[{{"status":{status},"body":{{"error":"Said by the API","details":"more about {status}"}}}}]"#
         ))
         .await;
-        let error = expect_error(create("notion", options("{}")).await, code);
+        let error = expect_error(create("notion", options(r#"{"maxRetries":0}"#)).await, code);
         assert_eq!(get(&error, "status").as_f64(), Some(status as f64));
         assert_eq!(text(&error, "message").as_deref(), Some("Said by the API"));
         assert_eq!(
@@ -49,7 +50,7 @@ async fn statuses_map_to_codes_with_the_api_message() {
 #[wasm_bindgen_test]
 async fn the_emulator_refuses_a_wrong_key() {
     reset().await;
-    let options = options("{}");
+    let options = options(r#"{"maxRetries":0}"#);
     set(&options, "apiKey", &"sm_wrong_key".into());
     let error = expect_error(create("notion", options).await, "authentication");
     assert_eq!(get(&error, "status").as_f64(), Some(401.0));
@@ -62,7 +63,10 @@ async fn the_emulator_refuses_a_wrong_key() {
 async fn an_html_error_page_still_gives_the_right_code() {
     reset().await;
     script(r#"[{"status":502,"headers":{"content-type":"text/html"},"body":"<html><body>Bad gateway</body></html>"}]"#).await;
-    let error = expect_error(create("notion", options("{}")).await, "server_error");
+    let error = expect_error(
+        create("notion", options(r#"{"maxRetries":0}"#)).await,
+        "server_error",
+    );
     assert_eq!(
         text(&error, "message").as_deref(),
         Some("the API answered 502 with a body that is not JSON (a proxy's error page?)")
@@ -74,7 +78,10 @@ async fn an_html_error_page_still_gives_the_right_code() {
 async fn an_empty_error_body_names_the_status() {
     reset().await;
     script(r#"[{"status":403}]"#).await;
-    let error = expect_error(create("notion", options("{}")).await, "permission_denied");
+    let error = expect_error(
+        create("notion", options(r#"{"maxRetries":0}"#)).await,
+        "permission_denied",
+    );
     assert_eq!(
         text(&error, "message").as_deref(),
         Some("the API answered 403")
@@ -85,15 +92,24 @@ async fn an_empty_error_body_names_the_status() {
 async fn rate_limits_carry_retry_after() {
     reset().await;
     script(r#"[{"status":429,"headers":{"retry-after":"7"},"body":{"error":"Slow down","retryAfterSeconds":30}}]"#).await;
-    let error = expect_error(create("notion", options("{}")).await, "rate_limited");
+    let error = expect_error(
+        create("notion", options(r#"{"maxRetries":0}"#)).await,
+        "rate_limited",
+    );
     assert_eq!(get(&error, "retryAfter").as_f64(), Some(7.0));
     reset().await;
     script(r#"[{"status":429,"body":{"error":"Slow down","retryAfterSeconds":30}}]"#).await;
-    let error = expect_error(create("notion", options("{}")).await, "rate_limited");
+    let error = expect_error(
+        create("notion", options(r#"{"maxRetries":0}"#)).await,
+        "rate_limited",
+    );
     assert_eq!(get(&error, "retryAfter").as_f64(), Some(30.0));
     reset().await;
     script(r#"[{"status":429,"headers":{"retry-after-ms":"1500","retry-after":"9"},"body":{"error":"Slow down"}}]"#).await;
-    let error = expect_error(create("notion", options("{}")).await, "rate_limited");
+    let error = expect_error(
+        create("notion", options(r#"{"maxRetries":0}"#)).await,
+        "rate_limited",
+    );
     assert_eq!(get(&error, "retryAfter").as_f64(), Some(1.5));
 }
 
@@ -101,7 +117,10 @@ async fn rate_limits_carry_retry_after() {
 async fn a_dropped_connection_is_a_connection_error() {
     reset().await;
     script(r#"[{"drop":true}]"#).await;
-    let error = expect_error(create("notion", options("{}")).await, "connection");
+    let error = expect_error(
+        create("notion", options(r#"{"maxRetries":0}"#)).await,
+        "connection",
+    );
     assert!(
         get(&error, "cause").is_object(),
         "the fetch error is the cause"
@@ -113,13 +132,16 @@ async fn a_dropped_connection_is_a_connection_error() {
 async fn a_body_cut_off_mid_stream_is_a_connection_error() {
     reset().await;
     script(r#"[{"status":200,"body":{"id":"conn_cut","authLink":"https://x.example/a"},"stallMs":1,"drop":true}]"#).await;
-    expect_error(create("notion", options("{}")).await, "connection");
+    expect_error(
+        create("notion", options(r#"{"maxRetries":0}"#)).await,
+        "connection",
+    );
 }
 
 #[wasm_bindgen_test]
 async fn an_unreachable_server_is_a_connection_error() {
     reset().await;
-    let options = options("{}");
+    let options = options(r#"{"maxRetries":0}"#);
     set(&options, "baseURL", &"http://127.0.0.1:9".into());
     expect_error(create("notion", options).await, "connection");
 }
@@ -130,7 +152,7 @@ async fn headers_never_sent_end_in_timeout() {
     script(r#"[{"delayMs":3000,"body":{"id":"late"}}]"#).await;
     let started = js_sys::Date::now();
     let error = expect_error(
-        create("notion", options(r#"{"timeout":200}"#)).await,
+        create("notion", options(r#"{"timeout":200,"maxRetries":0}"#)).await,
         "timeout",
     );
     let took = js_sys::Date::now() - started;
@@ -148,7 +170,7 @@ async fn the_timeout_covers_a_stalled_body() {
         .await;
     let started = js_sys::Date::now();
     expect_error(
-        create("notion", options(r#"{"timeout":300}"#)).await,
+        create("notion", options(r#"{"timeout":300,"maxRetries":0}"#)).await,
         "timeout",
     );
     assert!(js_sys::Date::now() - started < 2500.0);
@@ -159,7 +181,7 @@ async fn an_already_aborted_signal_sends_nothing() {
     reset().await;
     let controller = web_sys::AbortController::new().expect("controller");
     controller.abort_with_reason(&"user left".into());
-    let options = options("{}");
+    let options = options(r#"{"maxRetries":0}"#);
     set(&options, "signal", &controller.signal());
     let error = expect_error(create("notion", options).await, "aborted");
     assert_eq!(text(&error, "cause").as_deref(), Some("user left"));
@@ -171,7 +193,7 @@ async fn an_abort_during_the_request_ends_it_at_once() {
     reset().await;
     script(r#"[{"delayMs":3000,"body":{"id":"late"}}]"#).await;
     let controller = web_sys::AbortController::new().expect("controller");
-    let options = options("{}");
+    let options = options(r#"{"maxRetries":0}"#);
     set(&options, "signal", &controller.signal());
     let call = create("notion", options);
     let abort_later = async {
@@ -216,7 +238,10 @@ async fn invalid_answers_are_invalid_response() {
     for (body, message) in table {
         reset().await;
         script(&format!(r#"[{{"status":200,"body":{body}}}]"#)).await;
-        let error = expect_error(create("notion", options("{}")).await, "invalid_response");
+        let error = expect_error(
+            create("notion", options(r#"{"maxRetries":0}"#)).await,
+            "invalid_response",
+        );
         assert_eq!(text(&error, "message").as_deref(), Some(message), "{body}");
         assert_eq!(get(&error, "status").as_f64(), Some(200.0));
     }
@@ -225,7 +250,7 @@ async fn invalid_answers_are_invalid_response() {
 #[wasm_bindgen_test]
 async fn a_key_in_the_browser_without_the_flag_is_refused() {
     reset().await;
-    let options = options("{}");
+    let options = options(r#"{"maxRetries":0}"#);
     set(&options, "dangerouslyAllowBrowser", &JsValue::UNDEFINED);
     let error = expect_error(create("notion", options).await, "browser_key_exposure");
     assert_eq!(text(&error, "field").as_deref(), Some("apiKey"));
@@ -236,9 +261,15 @@ async fn a_key_in_the_browser_without_the_flag_is_refused() {
 async fn the_module_keeps_working_after_failures() {
     reset().await;
     script(r#"[{"drop":true},{"status":200,"body":"oops"}]"#).await;
-    expect_error(create("notion", options("{}")).await, "connection");
-    expect_error(create("notion", options("{}")).await, "invalid_response");
-    create("notion", options("{}"))
+    expect_error(
+        create("notion", options(r#"{"maxRetries":0}"#)).await,
+        "connection",
+    );
+    expect_error(
+        create("notion", options(r#"{"maxRetries":0}"#)).await,
+        "invalid_response",
+    );
+    create("notion", options(r#"{"maxRetries":0}"#))
         .await
         .expect("a valid call still succeeds");
 }
