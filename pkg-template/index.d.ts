@@ -76,8 +76,11 @@ export interface ClientOptions {
    */
   timeout?: number | undefined;
   /**
-   * How many times a failed attempt may be retried. Integer 0..=10; default 2. Validated now;
-   * this version still makes exactly one attempt per call (retries with backoff come next).
+   * How many times a failed attempt is retried. Integer 0..=10; default 2. Retried: 408, 429,
+   * 502, 503, 504, network errors and timeouts, after `min(0.5 * 2^n, 8)` s less up to 25%
+   * jitter, or after the server's hint when it is 0..=60 s (a longer hint fails at once with
+   * `retryAfter` set). Creating a `web-crawler`, `s3` or `granola` connection (live at once) is
+   * retried only on 408, 429 and 503.
    */
   maxRetries?: number | undefined;
   /**
@@ -524,7 +527,8 @@ export interface Connections {
   /**
    * Creates a connection (`POST /v3/connections/{provider}`). For OAuth providers, send the
    * user to the returned `authLink` at once; it expires.
-   * One attempt per call in this version; see {@link ClientOptions.maxRetries}.
+   * Retries follow {@link ClientOptions.maxRetries}; for `web-crawler`, `s3` and `granola` only
+   * 408, 429 and 503 are retried, since their connection is live as soon as it is created.
    */
   create<P extends Provider>(
     provider: P,
