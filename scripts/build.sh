@@ -10,7 +10,17 @@ rm -rf pkg
 wasm-bindgen --target web --no-typescript --out-dir pkg \
   "target/wasm32-unknown-unknown/release/$name.wasm"
 node_modules/.bin/wasm-opt -Oz "pkg/${name}_bg.wasm" -o "pkg/${name}_bg.wasm"
-cp pkg-template/index.js pkg-template/index.d.ts pkg-template/README.md pkg-template/LICENSE pkg/
+cp pkg-template/index.js pkg-template/index.d.ts pkg-template/LICENSE pkg/
+# The npm README: its own introduction, then the user guide sections of the repository README.
+node -e '
+  const fs = require("fs");
+  const guide = fs.readFileSync("README.md", "utf8");
+  const start = guide.indexOf("## Install and use in a frontend");
+  const end = guide.indexOf("\n## ", guide.indexOf("## Security"));
+  if (start < 0 || end < 0) throw new Error("README.md lost the sections the npm README is built from");
+  const intro = fs.readFileSync("pkg-template/README.md", "utf8").replace(/<!--[\s\S]*?-->\s*/g, "");
+  fs.writeFileSync("pkg/README.md", intro.trimEnd() + "\n\n" + guide.slice(start, end).trim() + "\n\n## License\n\nMIT\n");
+'
 version=$(sed -n 's/^version = "\(.*\)"/\1/p' Cargo.toml | head -n 1)
 node -e '
   const fs = require("fs");
