@@ -19,37 +19,18 @@ pub struct TagsBody {
 /// Reads `{ containerTags }`; with `required`, at least one tag must be given.
 pub fn parse_tags(params: &Value, required: bool) -> Result<TagsBody, Error> {
     rules::reject_unknown(rules::entries(params, "params")?, &[&["containerTags"]])?;
-    let tags = match params.get("containerTags") {
-        Value::Undefined if required => {
-            return Err(Error::invalid(
-                "containerTags",
-                "containerTags is required: give at least one tag",
-            ))
-        }
-        Value::Undefined => None,
-        Value::Array(items) if required && items.is_empty() => {
-            return Err(Error::invalid(
-                "containerTags",
-                "containerTags must have at least one tag",
-            ))
-        }
-        Value::Array(items) => Some(
-            items
-                .iter()
-                .enumerate()
-                .map(|(i, item)| rules::container_tag(item, &format!("containerTags[{i}]")))
-                .collect::<Result<Vec<_>, _>>()?,
-        ),
-        other => {
-            return Err(Error::invalid(
-                "containerTags",
-                format!(
-                    "containerTags must be an array of strings, not {}",
-                    other.type_name()
-                ),
-            ))
-        }
-    };
+    let tags = rules::container_tags(params.get("containerTags"))?;
+    match &tags {
+        None if required => Err(Error::invalid(
+            "containerTags",
+            "containerTags is required: give at least one tag",
+        )),
+        Some(list) if required && list.is_empty() => Err(Error::invalid(
+            "containerTags",
+            "containerTags must have at least one tag",
+        )),
+        _ => Ok(()),
+    }?;
     Ok(TagsBody {
         container_tags: tags,
     })
@@ -154,16 +135,7 @@ pub fn parse_wait_options(options: &Value) -> Result<WaitOptions, Error> {
     )?;
     let interval = rules::integer(options.get("interval"), "interval", 100.0, 3_600_000.0)?;
     let max_wait = rules::integer(options.get("maxWait"), "maxWait", 1.0, 2_147_483_647.0)?;
-    let signal = match options.get("signal") {
-        Value::Undefined => None,
-        Value::Signal(handle) => Some(*handle),
-        other => {
-            return Err(Error::invalid(
-                "signal",
-                format!("signal must be an AbortSignal, not {}", other.type_name()),
-            ))
-        }
-    };
+    let signal = rules::signal(options.get("signal"))?;
     Ok(WaitOptions {
         interval_ms: interval.map_or(DEFAULT_INTERVAL_MS, |n| n as u32),
         max_wait_ms: max_wait.map_or(DEFAULT_MAX_WAIT_MS, |n| n as u32),

@@ -111,31 +111,13 @@ pub fn parse_create_params(options: &Value, urls: &dyn UrlParser) -> Result<Crea
         Value::Undefined => None,
         value => Some(rules::container_tag(value, "containerTag")?),
     };
-    let container_tags = match options.get("containerTags") {
-        Value::Undefined => None,
-        _ if container_tag.is_some() => {
-            return Err(Error::invalid(
-                "containerTags",
-                "give containerTag or containerTags, not both",
-            ))
-        }
-        Value::Array(items) => Some(
-            items
-                .iter()
-                .enumerate()
-                .map(|(i, item)| rules::container_tag(item, &format!("containerTags[{i}]")))
-                .collect::<Result<Vec<_>, _>>()?,
-        ),
-        other => {
-            return Err(Error::invalid(
-                "containerTags",
-                format!(
-                    "containerTags must be an array of strings, not {}",
-                    other.type_name()
-                ),
-            ))
-        }
-    };
+    let container_tags = rules::container_tags(options.get("containerTags"))?;
+    if container_tag.is_some() && container_tags.is_some() {
+        return Err(Error::invalid(
+            "containerTags",
+            "give containerTag or containerTags, not both",
+        ));
+    }
     let document_limit = rules::integer(
         options.get("documentLimit"),
         "documentLimit",

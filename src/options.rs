@@ -183,16 +183,7 @@ pub fn parse_client(options: &Value, env: &Environment) -> Result<ClientConfig, 
 
 /// Reads the per-call options from `options` (unknown names are checked by the caller).
 pub fn parse_request(options: &Value) -> Result<RequestConfig, Error> {
-    let signal = match options.get("signal") {
-        Value::Undefined => None,
-        Value::Signal(handle) => Some(*handle),
-        other => {
-            return Err(Error::invalid(
-                "signal",
-                format!("signal must be an AbortSignal, not {}", other.type_name()),
-            ))
-        }
-    };
+    let signal = rules::signal(options.get("signal"))?;
     Ok(RequestConfig {
         signal,
         timeout_ms: timeout(options.get("timeout"))?,

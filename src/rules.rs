@@ -1,7 +1,7 @@
 //! Small reusable validation rules shared by every option parser.
 
 use crate::error::Error;
-use crate::value::Value;
+use crate::value::{Handle, Value};
 
 /// The entries of an options object; `undefined` counts as an empty object.
 pub fn entries<'a>(value: &'a Value, name: &str) -> Result<&'a [(String, Value)], Error> {
@@ -102,6 +102,38 @@ pub fn container_tag(value: &Value, field: &str) -> Result<String, Error> {
         ));
     }
     Ok(tag.clone())
+}
+
+/// An optional `containerTags` array, each item a valid tag.
+pub fn container_tags(value: &Value) -> Result<Option<Vec<String>>, Error> {
+    match value {
+        Value::Undefined => Ok(None),
+        Value::Array(items) => items
+            .iter()
+            .enumerate()
+            .map(|(i, item)| container_tag(item, &format!("containerTags[{i}]")))
+            .collect::<Result<Vec<_>, _>>()
+            .map(Some),
+        other => Err(Error::invalid(
+            "containerTags",
+            format!(
+                "containerTags must be an array of strings, not {}",
+                other.type_name()
+            ),
+        )),
+    }
+}
+
+/// An optional `signal`: an object that looks like an `AbortSignal`, kept aside.
+pub fn signal(value: &Value) -> Result<Option<Handle>, Error> {
+    match value {
+        Value::Undefined => Ok(None),
+        Value::Signal(handle) => Ok(Some(*handle)),
+        other => Err(Error::invalid(
+            "signal",
+            format!("signal must be an AbortSignal, not {}", other.type_name()),
+        )),
+    }
 }
 
 #[cfg(test)]
