@@ -50,6 +50,10 @@ impl Reader {
         depth: u8,
     ) -> Result<Value, Error> {
         self.root = root;
+        // No argument is ever an array: say so without reading its items (and their getters).
+        if is_array(value).unwrap_or(false) {
+            return Ok(Value::Other("an array"));
+        }
         self.read(value, "", depth)
     }
 

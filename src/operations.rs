@@ -275,13 +275,14 @@ pub async fn create(call: CreateCall, reader: &Reader) -> Result<ConnectionCreat
         reader,
     };
     let path = format!("/v3/connections/{}", call.provider.as_str());
-    let answer = session
-        .send(Outgoing::json(
-            Method::Post,
-            path,
-            Some(to_json(&call.body)?),
-        ))
-        .await?;
+    // A pending OAuth connection is harmless to create twice; one that is live at once is not.
+    let retry = if call.provider.uses_oauth() {
+        RetryPolicy::Standard
+    } else {
+        RetryPolicy::LiveCreate
+    };
+    let outgoing = Outgoing::json(Method::Post, path, Some(to_json(&call.body)?)).with_retry(retry);
+    let answer = session.send(outgoing).await?;
     let value = json_or_error(&answer)?;
     parse_create_response(&value).map_err(|e| e.with_status(answer.status))
 }

@@ -224,7 +224,7 @@ fn parse_base_url(value: &Value, env: &Environment) -> Result<String, Error> {
             "baseURL must not contain a user name or password",
         ));
     }
-    if !url.search.is_empty() || !url.hash.is_empty() || url.href.contains('#') {
+    if !url.search.is_empty() || !url.hash.is_empty() || url.href.contains(['?', '#']) {
         return Err(Error::invalid(
             "baseURL",
             "baseURL must not have a query or fragment",

@@ -40,15 +40,23 @@ const JITTER: f64 = 0.25;
 
 /// Whether the failure may be retried under `policy`.
 pub fn is_retryable(error: &Error, policy: RetryPolicy) -> bool {
-    matches!(
-        (error.code, error.status, policy),
-        (
-            ErrorCode::Connection | ErrorCode::Timeout,
-            _,
-            RetryPolicy::Standard
-        ) | (_, Some(408 | 429 | 503), _)
-            | (_, Some(502 | 504), RetryPolicy::Standard)
-    )
+    let never = matches!(
+        error.code,
+        ErrorCode::InvalidRequest
+            | ErrorCode::InvalidResponse
+            | ErrorCode::Aborted
+            | ErrorCode::UnsafeRedirect
+    );
+    !never
+        && matches!(
+            (error.code, error.status, policy),
+            (
+                ErrorCode::Connection | ErrorCode::Timeout,
+                _,
+                RetryPolicy::Standard
+            ) | (_, Some(408 | 429 | 503), _)
+                | (_, Some(502 | 504), RetryPolicy::Standard)
+        )
 }
 
 /// The backoff before retry number `retry` (0 for the first), with `random` in 0..1 taking up
@@ -115,9 +123,12 @@ mod tests {
             .filter(|c| is_retryable(&status(*c), RetryPolicy::LiveCreate))
             .collect();
         assert_eq!(live, [408, 429, 503]);
-        let mut invalid = status(200);
+        let mut invalid = status(503);
         invalid.code = ErrorCode::InvalidResponse;
-        assert!(!is_retryable(&invalid, RetryPolicy::Standard));
+        assert!(
+            !is_retryable(&invalid, RetryPolicy::Standard),
+            "the code wins over the status"
+        );
     }
 
     #[test]

@@ -26,9 +26,10 @@ pub fn reject_unknown(entries: &[(String, Value)], known: &[&[&str]]) -> Result<
             .find(|name| name.eq_ignore_ascii_case(key))
             .map(|name| format!(": did you mean {name}?"))
             .unwrap_or_default();
+        let shown = if key.is_empty() { "\"\"" } else { key.as_str() };
         return Err(Error::invalid(
             key.as_str(),
-            format!("unknown option {key}{hint}"),
+            format!("unknown option {shown}{hint}"),
         ));
     }
     Ok(())
@@ -166,6 +167,11 @@ mod tests {
         assert_eq!(
             error.message,
             "unknown option baseUrl: did you mean baseURL?"
+        );
+        let given = vec![(String::new(), Value::Undefined)];
+        assert_eq!(
+            reject_unknown(&given, known).unwrap_err().message,
+            "unknown option \"\""
         );
         let given = vec![("colour".to_string(), Value::Undefined)];
         assert_eq!(
