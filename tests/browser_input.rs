@@ -229,6 +229,11 @@ async fn hostile_values_settle_as_invalid_request() {
             "options",
             "options must be a plain object, not an object that is not a plain object",
         ),
+        (
+            "[{ get baseURL() { throw 1; } }]",
+            "options",
+            "options must be a plain object, not an array",
+        ),
     ];
     for (expression, field, message) in table {
         reset().await;
