@@ -50,11 +50,21 @@ impl Reader {
         depth: u8,
     ) -> Result<Value, Error> {
         self.root = root;
-        // No argument is ever an array: say so without reading its items (and their getters).
+        self.read(value, "", depth)
+    }
+
+    /// Reads an argument of an exported function. No argument is ever an array, so an array is
+    /// reported as one without reading its items (and running their getters).
+    pub fn read_argument(
+        &mut self,
+        value: &JsValue,
+        root: &'static str,
+        depth: u8,
+    ) -> Result<Value, Error> {
         if is_array(value).unwrap_or(false) {
             return Ok(Value::Other("an array"));
         }
-        self.read(value, "", depth)
+        self.read_root(value, root, depth)
     }
 
     /// Reads `value`, descending `depth` levels into arrays and plain objects; `path` names it

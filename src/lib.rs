@@ -51,9 +51,9 @@ fn read_provider_and_options(
     provider: &JsValue,
     options: &JsValue,
 ) -> Result<(Value, Value), Error> {
-    let provider = reader.read_root(provider, "provider", 0)?;
+    let provider = reader.read_argument(provider, "provider", 0)?;
     Provider::parse(&provider)?;
-    let options = reader.read_root(options, "options", OPTIONS_DEPTH)?;
+    let options = reader.read_argument(options, "options", OPTIONS_DEPTH)?;
     Ok((provider, options))
 }
 
@@ -83,11 +83,11 @@ pub async fn connections_create(
 ) -> Result<JsValue, JsValue> {
     let mut reader = Reader::new();
     async {
-        let provider = reader.read_root(&provider, "provider", 0)?;
+        let provider = reader.read_argument(&provider, "provider", 0)?;
         Provider::parse(&provider)?;
-        let client = reader.read_root(&client_options, "options", OPTIONS_DEPTH)?;
-        let params = reader.read_root(&params, "params", OPTIONS_DEPTH)?;
-        let request_options = reader.read_root(&request_options, "requestOptions", 1)?;
+        let client = reader.read_argument(&client_options, "options", OPTIONS_DEPTH)?;
+        let params = reader.read_argument(&params, "params", OPTIONS_DEPTH)?;
+        let request_options = reader.read_argument(&request_options, "requestOptions", 1)?;
         let env = detect_environment(&PlatformUrls);
         let call = request::validate_connections_create(
             &client,
@@ -182,14 +182,14 @@ pub async fn redirect_to_auth_link(
 ) -> Result<JsValue, JsValue> {
     let mut reader = Reader::new();
     (|| {
-        let connection = reader.read_root(&connection, "connection", 1)?;
+        let connection = reader.read_argument(&connection, "connection", 1)?;
         if !matches!(connection, Value::Object(_)) {
             return Err(Error::invalid(
                 "connection",
                 "connection must be the object createConnection resolved to",
             ));
         }
-        let options = reader.read_root(&options, "options", 2)?;
+        let options = reader.read_argument(&options, "options", 2)?;
         rules::reject_unknown(rules::entries(&options, "options")?, &[&["allowedHosts"]])?;
         let allowed = allow_list::parse_allowed_hosts(options.get("allowedHosts"), &PlatformUrls)?;
         let link = match connection.get("authLink") {
@@ -232,7 +232,7 @@ struct Completed {
 pub async fn complete_oauth(url: JsValue) -> Result<JsValue, JsValue> {
     let mut reader = Reader::new();
     (|| {
-        let url = match reader.read_root(&url, "url", 0)? {
+        let url = match reader.read_argument(&url, "url", 0)? {
             Value::Undefined => None,
             Value::String(text) => Some(text),
             other => {
@@ -276,10 +276,10 @@ fn read_path_argument(
     is_provider: bool,
 ) -> Result<String, Error> {
     if is_provider {
-        let provider = reader.read_root(value, "provider", 0)?;
+        let provider = reader.read_argument(value, "provider", 0)?;
         Ok(Provider::parse(&provider)?.as_str().to_string())
     } else {
-        path::connection_id(&reader.read_root(value, "connectionId", 0)?)
+        path::connection_id(&reader.read_argument(value, "connectionId", 0)?)
     }
 }
 
@@ -325,10 +325,10 @@ pub async fn connections_call(
         } else {
             read_path_argument(&mut reader, &first, by_provider)?
         };
-        let client = reader.read_root(&client_options, "options", OPTIONS_DEPTH)?;
+        let client = reader.read_argument(&client_options, "options", OPTIONS_DEPTH)?;
         let client = request::validate_client(&client, &detect_environment(&PlatformUrls))?;
         let params_js = if op == "list" { &first } else { &second };
-        let params = reader.read_root(params_js, "params", OPTIONS_DEPTH)?;
+        let params = reader.read_argument(params_js, "params", OPTIONS_DEPTH)?;
         let (request, wait) = if op == "waitForConnection" {
             let wait = params::parse_wait_options(&params)?;
             let request = options::RequestConfig {
@@ -337,7 +337,7 @@ pub async fn connections_call(
             };
             (request, Some(wait))
         } else {
-            let request_options = reader.read_root(&request_options, "requestOptions", 1)?;
+            let request_options = reader.read_argument(&request_options, "requestOptions", 1)?;
             (request::validate_request_options(&request_options)?, None)
         };
         let session = Session {
