@@ -16,7 +16,7 @@ test("the version equals Cargo.toml's and the manifest has what npm and bundlers
   assert.equal(manifest.type, "module");
   assert.equal(manifest.license, "MIT");
   assert.equal(manifest.sideEffects, false);
-  assert.deepEqual(Object.keys(manifest.exports["."]), ["types", "default"], "types must come first");
+  assert.deepEqual(Object.keys(manifest.exports["."]), ["types", "node", "default"], "types first, default last");
   for (const file of manifest.files) {
     assert.ok(readFileSync(new URL(`pkg/${file}`, root)).length > 0, `${file} is in pkg/`);
   }
