@@ -65,10 +65,10 @@ pub fn parse_resources_query(params: &Value) -> Result<String, Error> {
     )?;
     let mut pairs = Vec::new();
     if let Some(page) = rules::integer(params.get("page"), "page", 1.0, f64::from(u32::MAX))? {
-        pairs.push(format!("page={page}"));
+        pairs.push(format!("page={}", page as u64));
     }
     if let Some(per_page) = rules::integer(params.get("per_page"), "per_page", 1.0, MAX_PER_PAGE)? {
-        pairs.push(format!("per_page={per_page}"));
+        pairs.push(format!("per_page={}", per_page as u64));
     }
     if let Some(parent) = rules::non_empty_string(params.get("parent_id"), "parent_id")? {
         pairs.push(format!("parent_id={}", encode_component(parent)));

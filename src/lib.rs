@@ -176,10 +176,7 @@ pub async fn start_oauth(provider: JsValue, options: JsValue) -> Result<JsValue,
 /// `redirectToAuthLink(connection, { allowedHosts })`: navigates to the connection's `authLink`
 /// after checking it against the allow-list.
 #[wasm_bindgen(js_name = redirectToAuthLink)]
-pub async fn redirect_to_auth_link(
-    connection: JsValue,
-    options: JsValue,
-) -> Result<JsValue, JsValue> {
+pub fn redirect_to_auth_link(connection: JsValue, options: JsValue) -> Result<JsValue, JsValue> {
     let mut reader = Reader::new();
     (|| {
         let connection = reader.read_argument(&connection, "connection", 1)?;
@@ -229,7 +226,7 @@ struct Completed {
 
 /// `completeOAuth(url?)`: `null` on an ordinary page load, else how the round trip ended.
 #[wasm_bindgen(js_name = completeOAuth)]
-pub async fn complete_oauth(url: JsValue) -> Result<JsValue, JsValue> {
+pub fn complete_oauth(url: JsValue) -> Result<JsValue, JsValue> {
     let mut reader = Reader::new();
     (|| {
         let url = match reader.read_argument(&url, "url", 0)? {

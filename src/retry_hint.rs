@@ -23,7 +23,22 @@ pub fn parse_seconds(text: &str) -> Option<f64> {
     if text.is_empty() || !text.bytes().all(|b| b.is_ascii_digit() || b == b'.') {
         return None;
     }
-    text.parse::<f64>().ok().filter(|n| n.is_finite())
+    // Digits with at most one point, read by hand: `str::parse::<f64>` would add float
+    // parsing code to the wasm for a header that is almost always a small integer.
+    let (whole, fraction) = text.split_once('.').unwrap_or((text, ""));
+    if fraction.contains('.') || (whole.is_empty() && fraction.is_empty()) {
+        return None;
+    }
+    let mut value = 0.0;
+    for digit in whole.bytes() {
+        value = value * 10.0 + f64::from(digit - b'0');
+    }
+    let mut scale = 1.0;
+    for digit in fraction.bytes() {
+        scale /= 10.0;
+        value += f64::from(digit - b'0') * scale;
+    }
+    value.is_finite().then_some(value)
 }
 
 #[cfg(test)]

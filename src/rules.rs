@@ -42,7 +42,11 @@ pub fn integer(value: &Value, field: &str, min: f64, max: f64) -> Result<Option<
         Value::Number(n) if n.fract() == 0.0 && *n >= min && *n <= max => Ok(Some(*n)),
         _ => Err(Error::invalid(
             field,
-            format!("{field} must be an integer from {min} to {max}"),
+            // Bounds print as integers: formatting floats would pull float printing into the wasm.
+            format!(
+                "{field} must be an integer from {} to {}",
+                min as u64, max as u64
+            ),
         )),
     }
 }

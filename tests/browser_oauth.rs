@@ -115,9 +115,7 @@ fn session_storage() -> web_sys::Storage {
 }
 
 async fn complete(url: &str) -> JsValue {
-    supermemory_connections::complete_oauth(url.into())
-        .await
-        .expect("completeOAuth resolves")
+    supermemory_connections::complete_oauth(url.into()).expect("completeOAuth resolves")
 }
 
 #[wasm_bindgen_test]
@@ -171,9 +169,7 @@ async fn complete_oauth_reads_and_consumes_the_nonce() {
     assert_eq!(text(&denied, "connectionId").as_deref(), Some("conn_1"));
     assert_eq!(storage.length().expect("length"), 0);
 
-    let error = supermemory_connections::complete_oauth(JsValue::from(5))
-        .await
-        .unwrap_err();
+    let error = supermemory_connections::complete_oauth(JsValue::from(5)).unwrap_err();
     assert_eq!(text(&error, "field").as_deref(), Some("url"));
 }
 
@@ -268,9 +264,8 @@ async fn start_oauth_checks_allowed_hosts_and_its_options() {
 #[wasm_bindgen_test]
 async fn redirect_to_auth_link_refusals() {
     let null_link = json(r#"{"id":"c","authLink":null}"#);
-    let error = supermemory_connections::redirect_to_auth_link(null_link, JsValue::UNDEFINED)
-        .await
-        .unwrap_err();
+    let error =
+        supermemory_connections::redirect_to_auth_link(null_link, JsValue::UNDEFINED).unwrap_err();
     assert_eq!(text(&error, "code").as_deref(), Some("invalid_request"));
     assert_eq!(text(&error, "field").as_deref(), Some("authLink"));
     for link in [
@@ -280,7 +275,6 @@ async fn redirect_to_auth_link_refusals() {
     ] {
         let connection = json(&format!(r#"{{"id":"c","authLink":"{link}"}}"#));
         let error = supermemory_connections::redirect_to_auth_link(connection, JsValue::UNDEFINED)
-            .await
             .unwrap_err();
         assert_eq!(
             text(&error, "code").as_deref(),
@@ -291,7 +285,6 @@ async fn redirect_to_auth_link_refusals() {
     let connection = json(r#"{"id":"c","authLink":"https://github.com/login"}"#);
     let error =
         supermemory_connections::redirect_to_auth_link(connection, json(r#"{"allowed":[]}"#))
-            .await
             .unwrap_err();
     assert_eq!(
         text(&error, "message").as_deref(),
