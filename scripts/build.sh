@@ -10,7 +10,7 @@ rm -rf pkg
 wasm-bindgen --target web --no-typescript --out-dir pkg \
   "target/wasm32-unknown-unknown/release/$name.wasm"
 node_modules/.bin/wasm-opt -Oz "pkg/${name}_bg.wasm" -o "pkg/${name}_bg.wasm"
-cp pkg-template/index.js pkg-template/node.js pkg-template/index.d.ts pkg-template/LICENSE pkg/
+cp pkg-template/index.js pkg-template/node.js pkg-template/index.d.ts pkg-template/LICENSE pkg-template/API.md pkg-template/CHANGELOG.md pkg/
 # The npm README: its own introduction, then the user guide sections of the repository README.
 node -e '
   const fs = require("fs");
