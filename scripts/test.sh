@@ -60,6 +60,7 @@ step "build pkg/" bash scripts/build.sh
 step "npm pack --dry-run lists the wasm" pack_lists_wasm
 step "TypeScript: consumer compiles, wrong code does not" node tests/types/check.mjs pkg/index.d.ts
 step "API reference is current and documents every export" node --test tests/types/api-reference.test.mjs
+step "consumers: the packed tarball in a plain page, workers, Vite, webpack, Node and TypeScript; publint, attw" node --test tests/consumers/
 step "contract check: the package's requests through Prism against the OpenAPI document" node --test tests/contract/
 step "JS tests (emulator, demo server, package and demo page in Chromium)" node --test --test-concurrency=2 tests/js/
 step "wasm tests in headless Chromium" browser_tests
