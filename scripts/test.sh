@@ -58,6 +58,7 @@ step "cargo clippy (wasm32, all targets)" cargo clippy --target wasm32-unknown-u
 step "native unit tests" cargo test
 step "build pkg/" bash scripts/build.sh
 step "npm pack --dry-run lists the wasm" pack_lists_wasm
+step "size budget: what a browser downloads, gzip, against size-budget.json" node scripts/size.mjs --check
 step "TypeScript: consumer compiles, wrong code does not" node tests/types/check.mjs pkg/index.d.ts
 step "API reference is current and documents every export" node --test tests/types/api-reference.test.mjs
 step "consumers: the packed tarball in a plain page, workers, Vite, webpack, Node and TypeScript; publint, attw" node --test tests/consumers/
