@@ -129,7 +129,10 @@ function parseWasm(bytes) {
   };
   if (bytes.readUInt32LE(0) !== 0x6d736100) throw new Error("not a wasm module");
   pos = 8;
-  const SECTION_NAMES = ["custom", "type", "import", "function", "table", "memory", "global", "export", "start", "element", "code", "data", "datacount", "tag"];
+  const SECTION_NAMES = [
+    "custom", "type", "import", "function", "table", "memory", "global",
+    "export", "start", "element", "code", "data", "datacount", "tag",
+  ];
   const sections = [];
   const functions = [];
   const data = [];
@@ -337,7 +340,9 @@ function printWasmReport(pkgWasmBytes) {
     console.log(`\nthe ${TOP_ITEMS} biggest wasm items (${note})`);
     table(
       ["bytes", "share", "item"],
-      items.slice(0, TOP_ITEMS).map((item) => [num(item.size), pct(item.size, whole), item.label.length > 110 ? `${item.label.slice(0, 107)}...` : item.label]),
+      items
+        .slice(0, TOP_ITEMS)
+        .map((item) => [num(item.size), pct(item.size, whole), item.label.length > 110 ? `${item.label.slice(0, 107)}...` : item.label]),
       ["r", "r", "l"],
     );
     if (items.some((item) => item.label.startsWith("js_sys::futures::future_to_promise::"))) {
