@@ -103,7 +103,9 @@ impl Transport<'_> {
         })?;
         let own_signal = controller.signal();
         let abort: Function = property(&controller, "abort").unchecked_into();
-        let timeout_reason: JsValue = js_sys::Error::new("the request timed out").into();
+        // A fresh plain object marks our own timeout by identity; an Error would capture a
+        // stack trace on every attempt.
+        let timeout_reason: JsValue = js_sys::Object::new().into();
         let mut cleanup = AttemptCleanup {
             timer: None,
             listener: None,
