@@ -686,6 +686,12 @@ test("a list the API refuses is explained in plain words; Refresh tries again", 
     assert.equal(await page.getAttribute("#connections-error", "role"), "alert");
     await page.click('#connections [data-action="refresh"]');
     await page.waitForSelector("#connections-error", { state: "hidden" });
+    // The error hides as the new request starts; the empty-state text follows its answer.
+    await page.waitForFunction(
+      () => /No connections under this tag yet/.test(document.querySelector("#connections-empty")?.textContent ?? ""),
+      null,
+      { timeout: 5000 },
+    );
     assert.match(await page.textContent("#connections-empty"), /No connections under this tag yet/);
   });
 });
