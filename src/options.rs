@@ -137,8 +137,8 @@ pub fn parse_client(options: &Value, env: &Environment) -> Result<ClientConfig, 
         }
         key => key.map(|k| ApiKey(k.to_string())),
     };
-    let base_url = parse_base_url(options.get("baseURL"), env)?;
-    if api_key.is_none() && is_api_host(&base_url, env) {
+    let (base_url, is_api) = parse_base_url(options.get("baseURL"), env)?;
+    if api_key.is_none() && is_api {
         return Err(Error::invalid(
             "apiKey",
             "apiKey is required to call the supermemory API directly; in a browser, set baseURL to your backend proxy instead",
@@ -199,9 +199,10 @@ fn max_retries(value: &Value) -> Result<Option<u32>, Error> {
     Ok(rules::integer(value, "maxRetries", 0.0, MAX_RETRIES)?.map(|n| n as u32))
 }
 
-fn parse_base_url(value: &Value, env: &Environment) -> Result<String, Error> {
+/// The checked base URL without a trailing slash, and whether it is the supermemory API itself.
+fn parse_base_url(value: &Value, env: &Environment) -> Result<(String, bool), Error> {
     let Some(text) = rules::non_empty_string(value, "baseURL")? else {
-        return Ok(DEFAULT_BASE_URL.to_string());
+        return Ok((DEFAULT_BASE_URL.to_string(), true));
     };
     let url = env
         .urls
@@ -230,13 +231,10 @@ fn parse_base_url(value: &Value, env: &Environment) -> Result<String, Error> {
             "baseURL must not have a query or fragment",
         ));
     }
-    Ok(url.href.trim_end_matches('/').to_string())
-}
-
-fn is_api_host(base_url: &str, env: &Environment) -> bool {
-    env.urls
-        .parse(base_url, None)
-        .is_some_and(|url| url.hostname == API_HOST)
+    Ok((
+        url.href.trim_end_matches('/').to_string(),
+        url.hostname == API_HOST,
+    ))
 }
 
 fn parse_headers(value: &Value) -> Result<Vec<(String, Option<String>)>, Error> {
