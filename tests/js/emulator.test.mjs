@@ -2,6 +2,7 @@
 import { test, before, after, beforeEach } from "node:test";
 import assert from "node:assert/strict";
 import { spawn } from "node:child_process";
+import { firstLine } from "./cli.mjs";
 import { fileURLToPath } from "node:url";
 import { EMULATOR_API_KEY, OAUTH_PROVIDERS, PROVIDERS, SYNC_ERROR_CODES, startEmulator } from "../emulator.mjs";
 
@@ -554,15 +555,7 @@ test("the CLI prints its URL, serves, and exits cleanly on SIGTERM", async () =>
   const child = spawn(process.execPath, args, { stdio: ["ignore", "pipe", "inherit"] });
   const exited = new Promise((resolve) => child.on("exit", (code, signal) => resolve({ code, signal })));
   try {
-    const line = await new Promise((resolve, reject) => {
-      let out = "";
-      child.stdout.setEncoding("utf8");
-      child.stdout.on("data", (chunk) => {
-        out += chunk;
-        if (out.includes("\n")) resolve(out.split("\n")[0]);
-      });
-      child.on("exit", () => reject(new Error(`CLI exited early; output: ${out}`)));
-    });
+    const line = await firstLine(child);
     const match = /^emulator listening on (http:\/\/127\.0\.0\.1:(\d+))$/.exec(line);
     assert.ok(match, `unexpected line: ${line}`);
     assert.notEqual(match[2], "0");

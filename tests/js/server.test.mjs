@@ -3,6 +3,7 @@
 import { test, before, after, beforeEach } from "node:test";
 import assert from "node:assert/strict";
 import { spawn } from "node:child_process";
+import { firstLine } from "./cli.mjs";
 import { existsSync, readFileSync } from "node:fs";
 import { request } from "node:http";
 import { fileURLToPath } from "node:url";
@@ -336,15 +337,7 @@ test("the CLI prints its URL and mode on one line, serves, and stops on SIGTERM"
   const child = spawn(process.execPath, [SERVER_PATH, "--port", "0"], { env, stdio: ["ignore", "pipe", "inherit"] });
   const exited = new Promise((resolve) => child.on("exit", (code, signal) => resolve({ code, signal })));
   try {
-    const line = await new Promise((resolve, reject) => {
-      let out = "";
-      child.stdout.setEncoding("utf8");
-      child.stdout.on("data", (chunk) => {
-        out += chunk;
-        if (out.includes("\n")) resolve(out.split("\n")[0]);
-      });
-      child.on("exit", () => reject(new Error(`CLI exited early; output: ${out}`)));
-    });
+    const line = await firstLine(child);
     const match =
       /^demo running at (http:\/\/127\.0\.0\.1:\d+)\/ \(offline, API emulator at (http:\/\/127\.0\.0\.1:\d+)\)$/.exec(line);
     assert.ok(match, `unexpected line: ${line}`);
