@@ -90,9 +90,10 @@ export interface ClientOptions {
   defaultHeaders?: Record<string, string | null | undefined> | undefined;
   /**
    * A `fetch` to use instead of `globalThis.fetch` (for instrumentation or tests). It is called
-   * with a single `Request`; `globalThis.fetch` itself fits this type.
+   * as the global one is, with the URL as a string and a `RequestInit`; `globalThis.fetch`
+   * itself fits this type.
    */
-  fetch?: ((input: Request, init?: RequestInit) => Promise<Response>) | undefined;
+  fetch?: ((url: string, init: RequestInit) => Promise<Response>) | undefined;
   /**
    * Extra `fetch` settings for every request, e.g. `{ credentials: "include" }` for a proxy
    * that authenticates by cookie. See {@link FetchOptions}.

@@ -1,14 +1,13 @@
 //! The only code that calls `fetch`: headers, per-attempt timeout covering the body, and
 //! cancellation through the caller's `AbortSignal`.
 
-use gloo_net::http::RequestBuilder;
 use js_sys::{Array, Function, Promise};
 use wasm_bindgen::prelude::wasm_bindgen;
 use wasm_bindgen::{JsCast, JsValue};
 use wasm_bindgen_futures::JsFuture;
 use web_sys::{
-    AbortController, AbortSignal, ReferrerPolicy, RequestCache, RequestCredentials, RequestMode,
-    RequestRedirect,
+    AbortController, AbortSignal, Headers, ReferrerPolicy, RequestCache, RequestCredentials,
+    RequestInit, RequestMode, RequestRedirect,
 };
 
 use crate::error::{Error, ErrorCode};
@@ -19,7 +18,7 @@ use crate::timer::{caller_abort, clear_timeout, property, set_timeout};
 #[wasm_bindgen]
 extern "C" {
     #[wasm_bindgen(catch, js_name = fetch)]
-    fn global_fetch(request: &web_sys::Request) -> Result<Promise, JsValue>;
+    fn global_fetch(url: &str, init: &RequestInit) -> Result<Promise, JsValue>;
 }
 
 /// An HTTP method the package sends.
@@ -122,9 +121,6 @@ impl Transport<'_> {
                 cleanup.listener = Some((signal.clone(), forward));
             }
         }
-        let aborted = Promise::new(&mut |_resolve, reject| {
-            let _ = own_signal.add_event_listener_with_callback("abort", &reject);
-        });
         let classify = |error: JsValue, what: &str| -> Error {
             if let Some(aborted) = caller_abort(self.signal.as_ref()) {
                 return aborted;
@@ -136,22 +132,33 @@ impl Transport<'_> {
             Error::new(ErrorCode::Connection, what).with_cause(error)
         };
 
-        let raw = self.build(request, &own_signal)?;
-        let sent = match &self.fetch {
-            Some(fetch) => fetch
-                .call1(&JsValue::UNDEFINED, &raw)
-                .map(|p| Promise::resolve(&p)),
-            None => global_fetch(&raw),
-        }
-        .map_err(|e| classify(e, "fetch failed before sending the request"))?;
-        let response = JsFuture::from(Promise::race(&Array::of2(&sent, &aborted)))
-            .await
-            .map_err(|e| {
-                classify(
-                    e,
-                    "the request failed: network error, CORS refusal, or a redirect",
-                )
-            })?;
+        let init = self.build(request, &own_signal)?;
+        // The platform's fetch ends the request and the body at once when the signal aborts; a
+        // caller's own fetch may ignore the signal, so its promises race it.
+        let (sent, aborted) = match &self.fetch {
+            Some(fetch) => {
+                let aborted = Promise::new(&mut |_resolve, reject| {
+                    let _ = own_signal.add_event_listener_with_callback("abort", &reject);
+                });
+                let url = JsValue::from_str(&request.url);
+                let sent = fetch
+                    .call2(&JsValue::UNDEFINED, &url, &init)
+                    .map(|p| Promise::resolve(&p));
+                (sent, Some(aborted))
+            }
+            None => (global_fetch(&request.url, &init), None),
+        };
+        let until_aborted = |promise: Promise| match &aborted {
+            Some(aborted) => Promise::race(&Array::of2(&promise, aborted)),
+            None => promise,
+        };
+        let sent = sent.map_err(|e| classify(e, "fetch failed before sending the request"))?;
+        let response = JsFuture::from(until_aborted(sent)).await.map_err(|e| {
+            classify(
+                e,
+                "the request failed: network error, CORS refusal, or a redirect",
+            )
+        })?;
         let response: web_sys::Response = response.dyn_into().map_err(|_| {
             Error::new(
                 ErrorCode::Connection,
@@ -162,76 +169,74 @@ impl Transport<'_> {
         let body = response
             .text()
             .map_err(|e| classify(e, "the answer's body could not be read"))?;
-        let text = JsFuture::from(Promise::race(&Array::of2(&body, &aborted)))
+        let text = JsFuture::from(until_aborted(body))
             .await
             .map_err(|e| classify(e, "the connection broke while reading the answer"))?;
         drop(cleanup);
         Ok(HttpAnswer {
             status,
-            headers: gloo_net::http::Response::from(response).headers(),
+            headers: gloo_net::http::Headers::from_raw(response.headers()),
             text: text.as_string().unwrap_or_default(),
         })
     }
 
-    fn build(
-        &self,
-        request: &HttpRequest,
-        signal: &AbortSignal,
-    ) -> Result<web_sys::Request, Error> {
-        let method = match request.method {
-            Method::Get => gloo_net::http::Method::GET,
-            Method::Post => gloo_net::http::Method::POST,
-            Method::Delete => gloo_net::http::Method::DELETE,
-        };
-        let mut builder = RequestBuilder::new(&request.url)
-            .method(method)
-            .cache(RequestCache::NoStore)
-            .redirect(RequestRedirect::Error)
-            .abort_signal(Some(signal));
-        let headers = merge_headers(
+    /// The `fetch` init: method, headers, body, `cache: "no-store"`, `redirect: "error"`, the
+    /// attempt's signal and the caller's `fetchOptions`.
+    fn build(&self, request: &HttpRequest, signal: &AbortSignal) -> Result<RequestInit, Error> {
+        let init = RequestInit::new();
+        init.set_method(match request.method {
+            Method::Get => "GET",
+            Method::Post => "POST",
+            Method::Delete => "DELETE",
+        });
+        let headers = Headers::new().map_err(|e| {
+            Error::new(ErrorCode::Connection, "Headers is not available here").with_cause(e)
+        })?;
+        for (name, value) in merge_headers(
             request.accept,
             request.body.is_some(),
             self.api_key.map(ApiKey::expose),
             self.default_headers,
-        );
-        for (name, value) in &headers {
-            builder = builder.header(name, value);
+        ) {
+            headers.append(&name, &value).map_err(|_| {
+                Error::invalid(
+                    "defaultHeaders",
+                    "a header in defaultHeaders cannot be sent by fetch",
+                )
+            })?;
         }
-        builder = self.apply_fetch_options(builder);
-        let built = match &request.body {
-            Some(body) => builder.body(JsValue::from_str(body)),
-            None => builder.build(),
-        };
-        built.map(Into::into).map_err(|_| {
-            Error::invalid(
-                "fetchOptions",
-                "the request could not be built from these fetchOptions",
-            )
-        })
+        init.set_headers(&headers);
+        if let Some(body) = &request.body {
+            init.set_body(&JsValue::from_str(body));
+        }
+        init.set_cache(RequestCache::NoStore);
+        init.set_redirect(RequestRedirect::Error);
+        init.set_signal(Some(signal));
+        self.apply_fetch_options(&init);
+        Ok(init)
     }
 
-    fn apply_fetch_options(&self, mut builder: RequestBuilder) -> RequestBuilder {
+    fn apply_fetch_options(&self, init: &RequestInit) {
         let options = self.fetch_options;
         let js = |text: &Option<String>| text.as_deref().map(JsValue::from_str);
         if let Some(credentials) =
             js(&options.credentials).and_then(|v| RequestCredentials::from_js_value(&v))
         {
-            builder = builder.credentials(credentials);
+            init.set_credentials(credentials);
         }
         if let Some(mode) = js(&options.mode).and_then(|v| RequestMode::from_js_value(&v)) {
-            builder = builder.mode(mode);
+            init.set_mode(mode);
         }
         if let Some(referrer) = &options.referrer {
-            builder = builder.referrer(referrer);
+            init.set_referrer(referrer);
         }
         if let Some(policy) =
             js(&options.referrer_policy).and_then(|v| ReferrerPolicy::from_js_value(&v))
         {
-            builder = builder.referrer_policy(policy);
+            init.set_referrer_policy(policy);
         }
         if let Some(integrity) = &options.integrity {
-            builder = builder.integrity(integrity);
+            init.set_integrity(integrity);
         }
-        builder
     }
 }

@@ -169,7 +169,7 @@ pub fn parse_client(options: &Value, env: &Environment) -> Result<ClientConfig, 
             ))
         }
     };
-    let fetch_options = parse_fetch_options(options.get("fetchOptions"))?;
+    let fetch_options = parse_fetch_options(options.get("fetchOptions"), env)?;
     Ok(ClientConfig {
         api_key,
         base_url,
@@ -281,7 +281,7 @@ fn parse_headers(value: &Value) -> Result<Vec<(String, Option<String>)>, Error> 
     Ok(headers)
 }
 
-fn parse_fetch_options(value: &Value) -> Result<FetchOptions, Error> {
+fn parse_fetch_options(value: &Value, env: &Environment) -> Result<FetchOptions, Error> {
     let entries = match value {
         Value::Undefined => return Ok(FetchOptions::default()),
         Value::Object(entries) => entries,
@@ -311,7 +311,7 @@ fn parse_fetch_options(value: &Value) -> Result<FetchOptions, Error> {
             CREDENTIALS,
         )?,
         mode: one_of(value.get("mode"), "fetchOptions.mode", MODES)?,
-        referrer: any_string(value.get("referrer"), "fetchOptions.referrer")?,
+        referrer: referrer(value.get("referrer"), env)?,
         referrer_policy: one_of(
             value.get("referrerPolicy"),
             "fetchOptions.referrerPolicy",
@@ -319,6 +319,20 @@ fn parse_fetch_options(value: &Value) -> Result<FetchOptions, Error> {
         )?,
         integrity: any_string(value.get("integrity"), "fetchOptions.integrity")?,
     })
+}
+
+/// `fetchOptions.referrer`: empty, or a URL `fetch` can parse against the page.
+fn referrer(value: &Value, env: &Environment) -> Result<Option<String>, Error> {
+    let text = any_string(value, "fetchOptions.referrer")?;
+    match text.as_deref() {
+        Some(url) if !url.is_empty() && env.urls.parse(url, env.page_url.as_deref()).is_none() => {
+            Err(Error::invalid(
+                "fetchOptions.referrer",
+                "fetchOptions.referrer must be empty or a URL",
+            ))
+        }
+        _ => Ok(text),
+    }
 }
 
 fn any_string(value: &Value, field: &str) -> Result<Option<String>, Error> {

@@ -396,6 +396,18 @@ fn fetch_and_fetch_options_rules() {
         "fetchOptions.referrer",
         "fetchOptions.referrer must be a string, not a number",
     );
+    fails(
+        with(obj(&[("referrer", s("not a url"))])),
+        "fetchOptions.referrer",
+        "fetchOptions.referrer must be empty or a URL",
+    );
+    for referrer in ["", "https://app.example.com/page", "about:client"] {
+        let call = with(obj(&[("referrer", s(referrer))])).unwrap();
+        assert_eq!(
+            call.client.fetch_options.referrer.as_deref(),
+            Some(referrer)
+        );
+    }
     let call = with(obj(&[
         ("credentials", s("include")),
         ("referrerPolicy", s("no-referrer")),

@@ -1,5 +1,7 @@
 //! URL checks through the browser's own URL parser, and where the code is running.
 
+use std::cell::RefCell;
+
 use wasm_bindgen::JsValue;
 
 /// The parts of a parsed URL the rules look at.
@@ -60,29 +62,64 @@ pub struct Environment<'a> {
     pub urls: &'a dyn UrlParser,
 }
 
-/// The platform's `URL` class.
+/// The platform's `URL` class, remembering the last few answers: a page makes the same calls
+/// again and again, and a parse copies ten strings out of the `URL` object.
 pub struct PlatformUrls;
+
+/// How many recent `(input, base)` parses are kept.
+const RECENT_PARSES: usize = 4;
+
+/// One remembered parse: the input, the base, and what the parser made of them.
+type RecentParse = (String, Option<String>, Option<ParsedUrl>);
+
+thread_local! {
+    static RECENT: RefCell<Vec<RecentParse>> = const { RefCell::new(Vec::new()) };
+}
 
 impl UrlParser for PlatformUrls {
     fn parse(&self, input: &str, base: Option<&str>) -> Option<ParsedUrl> {
-        let url = match base {
-            Some(base) => web_sys::Url::new_with_base(input, base),
-            None => web_sys::Url::new(input),
+        let remembered = RECENT.with(|recent| {
+            let recent = recent.try_borrow().ok()?;
+            recent
+                .iter()
+                .find(|(i, b, _)| i == input && b.as_deref() == base)
+                .map(|(_, _, parsed)| parsed.clone())
+        });
+        if let Some(parsed) = remembered {
+            return parsed;
         }
-        .ok()?;
-        Some(ParsedUrl {
-            href: url.href(),
-            protocol: url.protocol(),
-            username: url.username(),
-            password: url.password(),
-            hostname: url.hostname(),
-            port: url.port(),
-            origin: url.origin(),
-            pathname: url.pathname(),
-            search: url.search(),
-            hash: url.hash(),
-        })
+        let parsed = parse_with_platform(input, base);
+        RECENT.with(|recent| {
+            if let Ok(mut recent) = recent.try_borrow_mut() {
+                if recent.len() == RECENT_PARSES {
+                    recent.remove(0);
+                }
+                recent.push((input.to_string(), base.map(str::to_string), parsed.clone()));
+            }
+        });
+        parsed
     }
+}
+
+/// `new URL(input, base)`, read into a [`ParsedUrl`].
+fn parse_with_platform(input: &str, base: Option<&str>) -> Option<ParsedUrl> {
+    let url = match base {
+        Some(base) => web_sys::Url::new_with_base(input, base),
+        None => web_sys::Url::new(input),
+    }
+    .ok()?;
+    Some(ParsedUrl {
+        href: url.href(),
+        protocol: url.protocol(),
+        username: url.username(),
+        password: url.password(),
+        hostname: url.hostname(),
+        port: url.port(),
+        origin: url.origin(),
+        pathname: url.pathname(),
+        search: url.search(),
+        hash: url.hash(),
+    })
 }
 
 /// Reads a property of the global object, `undefined` when reading fails.

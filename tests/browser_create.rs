@@ -204,6 +204,27 @@ async fn proxy_mode_sends_no_authorization() {
     assert!(get(&headers, "authorization").is_undefined());
 }
 
+/// A custom `fetch` that notes its `(url, init)` arguments and answers `body` itself.
+fn recording_fetch(
+    seen: &js_sys::Array,
+    body: &'static str,
+) -> wasm_bindgen::closure::Closure<dyn Fn(JsValue, JsValue) -> js_sys::Promise> {
+    let seen = seen.clone();
+    wasm_bindgen::closure::Closure::new(move |url: JsValue, init: JsValue| {
+        seen.push(&js_sys::Array::of2(&url, &init));
+        let response = web_sys::Response::new_with_opt_str(Some(body)).expect("response");
+        js_sys::Promise::resolve(&JsValue::from(response))
+    })
+}
+
+/// The `Request` the platform's `fetch` makes from the `index`th recorded `(url, init)`.
+fn recorded_request(seen: &js_sys::Array, index: u32) -> web_sys::Request {
+    let call: js_sys::Array = seen.get(index).unchecked_into();
+    let url = call.get(0).as_string().expect("the url is a string");
+    web_sys::Request::new_with_str_and_init(&url, &call.get(1).unchecked_into())
+        .expect("fetch accepts the init")
+}
+
 #[wasm_bindgen_test]
 async fn a_relative_base_url_resolves_against_the_page() {
     reset().await;
@@ -213,38 +234,32 @@ async fn a_relative_base_url_resolves_against_the_page() {
         .origin()
         .expect("origin");
     let seen = js_sys::Array::new();
-    let seen_in_fetch = seen.clone();
-    let fake = wasm_bindgen::closure::Closure::<dyn Fn(JsValue) -> js_sys::Promise>::new(
-        move |request: JsValue| {
-            seen_in_fetch.push(&request);
-            let response = web_sys::Response::new_with_opt_str(Some(r#"{"id":"conn_rel"}"#))
-                .expect("response");
-            js_sys::Promise::resolve(&JsValue::from(response))
-        },
-    );
+    let fake = recording_fetch(&seen, r#"{"id":"conn_rel"}"#);
     let options = json(r#"{"baseURL":"/api/supermemory/"}"#);
     set(&options, "fetch", fake.as_ref());
     let result = create("notion", options).await.expect("create");
     assert_eq!(text(&result, "id").as_deref(), Some("conn_rel"));
-    let request: web_sys::Request = seen.get(0).unchecked_into();
+    let call: js_sys::Array = seen.get(0).unchecked_into();
     assert_eq!(
-        request.url(),
-        format!("{page_origin}/api/supermemory/v3/connections/notion")
+        call.get(0).as_string(),
+        Some(format!(
+            "{page_origin}/api/supermemory/v3/connections/notion"
+        ))
     );
     assert!(requests().await.is_empty());
 }
 
 #[wasm_bindgen_test]
-async fn a_custom_fetch_gets_a_request_with_the_package_settings() {
+async fn a_custom_fetch_gets_the_url_and_an_init_with_the_package_settings() {
     reset().await;
     let seen = js_sys::Array::new();
     let seen_in_fetch = seen.clone();
     let global_fetch: Function = get(&js_sys::global(), "fetch").unchecked_into();
-    let spy = wasm_bindgen::closure::Closure::<dyn Fn(JsValue) -> JsValue>::new(
-        move |request: JsValue| {
-            seen_in_fetch.push(&request);
+    let spy = wasm_bindgen::closure::Closure::<dyn Fn(JsValue, JsValue) -> JsValue>::new(
+        move |url: JsValue, init: JsValue| {
+            seen_in_fetch.push(&js_sys::Array::of2(&url, &init));
             global_fetch
-                .call1(&JsValue::UNDEFINED, &request)
+                .call2(&JsValue::UNDEFINED, &url, &init)
                 .expect("fetch")
         },
     );
@@ -255,7 +270,12 @@ async fn a_custom_fetch_gets_a_request_with_the_package_settings() {
         .await
         .expect("create through the custom fetch");
     assert_eq!(seen.length(), 1);
-    let request: web_sys::Request = seen.get(0).unchecked_into();
+    let call: js_sys::Array = seen.get(0).unchecked_into();
+    assert!(
+        call.get(0).is_string(),
+        "the first argument is the URL text"
+    );
+    let request = recorded_request(&seen, 0);
     assert_eq!(request.method(), "POST");
     assert_eq!(request.cache(), web_sys::RequestCache::NoStore);
     assert_eq!(request.redirect(), web_sys::RequestRedirect::Error);
@@ -264,6 +284,10 @@ async fn a_custom_fetch_gets_a_request_with_the_package_settings() {
         request.referrer_policy(),
         web_sys::ReferrerPolicy::NoReferrer
     );
+    assert_eq!(
+        request.headers().get("content-type").expect("headers"),
+        Some("application/json".to_string())
+    );
     assert!(only_request("POST").await.is_object());
 }
 
@@ -271,19 +295,11 @@ async fn a_custom_fetch_gets_a_request_with_the_package_settings() {
 async fn credentials_stay_same_origin_by_default() {
     reset().await;
     let seen = js_sys::Array::new();
-    let seen_in_fetch = seen.clone();
-    let fake = wasm_bindgen::closure::Closure::<dyn Fn(JsValue) -> js_sys::Promise>::new(
-        move |request: JsValue| {
-            seen_in_fetch.push(&request);
-            let response =
-                web_sys::Response::new_with_opt_str(Some(r#"{"id":"c"}"#)).expect("response");
-            js_sys::Promise::resolve(&JsValue::from(response))
-        },
-    );
+    let fake = recording_fetch(&seen, r#"{"id":"c"}"#);
     let options = options("{}");
     set(&options, "fetch", fake.as_ref());
     create("notion", options).await.expect("create");
-    let request: web_sys::Request = seen.get(0).unchecked_into();
+    let request = recorded_request(&seen, 0);
     assert_eq!(
         request.credentials(),
         web_sys::RequestCredentials::SameOrigin

@@ -73,7 +73,8 @@ after(async () => {
  */
 function recorder() {
   const calls = [];
-  async function recordingFetch(request) {
+  async function recordingFetch(url, init) {
+    const request = new Request(url, init);
     const response = await fetch(request);
     const call = {
       method: request.method,

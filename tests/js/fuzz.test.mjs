@@ -131,7 +131,7 @@ function installFuzzer({ seed, knownId, codes, hangMs }) {
     () => new Response('{"id":"conn_fake"}', { headers: { "content-type": "application/json" } }),
     () => new Response("not json", { status: 200 }),
     () => new Response('{"error":"teapot"}', { status: 418 }),
-    (request) => fetch(request),
+    (url, init) => fetch(url, init),
     class Fuzz {},
     Math.max,
     Symbol,
