@@ -1,6 +1,6 @@
 //! Turns an HTTP answer into a JSON value or the right `SupermemoryError`.
 
-use js_sys::JSON;
+use wasm_bindgen::prelude::wasm_bindgen;
 use wasm_bindgen::JsValue;
 
 use crate::client::HttpAnswer;
@@ -10,13 +10,20 @@ use crate::response::{parse_error_body, retry_after_seconds};
 use crate::retry_hint::retry_after_from_headers;
 use crate::value::Value;
 
+#[wasm_bindgen]
+extern "C" {
+    /// `JSON.parse` of text that stays on the JavaScript side.
+    #[wasm_bindgen(catch, js_namespace = JSON, js_name = parse)]
+    fn parse_text(text: &JsValue) -> Result<JsValue, JsValue>;
+}
+
 /// How deep an answer is read: an array of objects whose fields hold objects of scalars.
 const ANSWER_DEPTH: u8 = 4;
 
 /// Parses JSON text into the JavaScript value and its [`Value`] picture; `None` when the text
 /// is not JSON.
-pub fn parse_json_both(text: &str) -> Option<(JsValue, Value)> {
-    let parsed = JSON::parse(text).ok()?;
+pub fn parse_json_both(text: &JsValue) -> Option<(JsValue, Value)> {
+    let parsed = parse_text(text).ok()?;
     let value = Reader::new()
         .read_root(&parsed, "answer", ANSWER_DEPTH)
         .ok()?;
@@ -24,7 +31,7 @@ pub fn parse_json_both(text: &str) -> Option<(JsValue, Value)> {
 }
 
 /// Parses JSON text into a [`Value`]; `None` when the text is not JSON.
-pub fn parse_json(text: &str) -> Option<Value> {
+pub fn parse_json(text: &JsValue) -> Option<Value> {
     parse_json_both(text).map(|(_, value)| value)
 }
 
@@ -57,10 +64,19 @@ pub fn error_from_answer(answer: &HttpAnswer) -> Error {
     let code = ErrorCode::for_status(answer.status);
     let message = match api_message {
         Some(text) => text,
-        None if matches!(body, Value::Undefined) && !answer.text.trim().is_empty() => format!(
-            "the API answered {} with a body that is not JSON (a proxy's error page?)",
-            answer.status
-        ),
+        None if matches!(body, Value::Undefined)
+            && !answer
+                .text
+                .as_string()
+                .unwrap_or_default()
+                .trim()
+                .is_empty() =>
+        {
+            format!(
+                "the API answered {} with a body that is not JSON (a proxy's error page?)",
+                answer.status
+            )
+        }
         None => format!("the API answered {}", answer.status),
     };
     let mut error = Error::new(code, message).with_status(answer.status);

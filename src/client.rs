@@ -38,8 +38,8 @@ pub struct HttpRequest {
     pub method: Method,
     /// The absolute URL.
     pub url: String,
-    /// The JSON body, if any.
-    pub body: Option<String>,
+    /// The JSON body as JavaScript text, if any.
+    pub body: Option<JsValue>,
     /// The `Accept` header.
     pub accept: &'static str,
 }
@@ -50,8 +50,8 @@ pub struct HttpAnswer {
     pub status: u16,
     /// The response headers.
     pub headers: gloo_net::http::Headers,
-    /// The body as text.
-    pub text: String,
+    /// The body as JavaScript text (an empty string if it was not text).
+    pub text: JsValue,
 }
 
 /// Everything one attempt needs from the caller's settings.
@@ -176,7 +176,11 @@ impl Transport<'_> {
         Ok(HttpAnswer {
             status,
             headers: gloo_net::http::Headers::from_raw(response.headers()),
-            text: text.as_string().unwrap_or_default(),
+            text: if text.is_string() {
+                text
+            } else {
+                JsValue::from_str("")
+            },
         })
     }
 
@@ -207,7 +211,7 @@ impl Transport<'_> {
         }
         init.set_headers(&headers);
         if let Some(body) = &request.body {
-            init.set_body(&JsValue::from_str(body));
+            init.set_body(body);
         }
         init.set_cache(RequestCache::NoStore);
         init.set_redirect(RequestRedirect::Error);

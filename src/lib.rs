@@ -281,7 +281,7 @@ fn read_path_argument(
 }
 
 /// The body of configure: `{ resources }` as the caller wrote them, encoded by `JSON.stringify`.
-fn configure_body(params: &JsValue) -> Result<String, Error> {
+fn configure_body(params: &JsValue) -> Result<JsValue, Error> {
     let resources = js_sys::Reflect::get(params, &JsValue::from_str("resources"))
         .map_err(|_| Error::invalid("resources", "resources could not be read"))?;
     let body = js_sys::Object::new();

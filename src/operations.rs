@@ -30,15 +30,16 @@ pub fn to_js<T: Serialize>(value: &T) -> Result<JsValue, Error> {
 }
 
 /// Encodes a request body as JSON text.
-pub fn to_json<T: Serialize>(value: &T) -> Result<String, Error> {
+pub fn to_json<T: Serialize>(value: &T) -> Result<JsValue, Error> {
     stringify(&to_js(value)?)
 }
 
-/// `JSON.stringify` of a JavaScript value.
-pub fn stringify(value: &JsValue) -> Result<String, Error> {
+/// `JSON.stringify` of a JavaScript value; the text stays a JavaScript string.
+pub fn stringify(value: &JsValue) -> Result<JsValue, Error> {
     js_sys::JSON::stringify(value)
         .ok()
-        .and_then(|text| text.as_string())
+        .map(JsValue::from)
+        .filter(JsValue::is_string)
         .ok_or_else(|| {
             Error::new(
                 ErrorCode::InvalidRequest,
@@ -61,14 +62,14 @@ pub struct Session<'a> {
 pub struct Outgoing {
     method: Method,
     path: String,
-    body: Option<String>,
+    body: Option<JsValue>,
     accept: &'static str,
     retry: RetryPolicy,
 }
 
 impl Outgoing {
     /// A request expecting JSON.
-    pub fn json(method: Method, path: String, body: Option<String>) -> Outgoing {
+    pub fn json(method: Method, path: String, body: Option<JsValue>) -> Outgoing {
         Outgoing {
             method,
             path,
@@ -79,7 +80,7 @@ impl Outgoing {
     }
 
     /// A request expecting plain text (import).
-    pub fn text(method: Method, path: String, body: Option<String>) -> Outgoing {
+    pub fn text(method: Method, path: String, body: Option<JsValue>) -> Outgoing {
         Outgoing {
             method,
             path,
@@ -158,7 +159,7 @@ impl Session<'_> {
     }
 
     /// `POST /v3/connections/list`.
-    pub async fn list(&self, body: String) -> Result<JsValue, Error> {
+    pub async fn list(&self, body: JsValue) -> Result<JsValue, Error> {
         let outgoing = Outgoing::json(Method::Post, "/v3/connections/list".into(), Some(body));
         self.send_checked(outgoing, shapes::check_connections).await
     }
@@ -171,7 +172,7 @@ impl Session<'_> {
     }
 
     /// `POST /v3/connections/{provider}/connection`.
-    pub async fn get_by_tag(&self, provider: &str, body: String) -> Result<JsValue, Error> {
+    pub async fn get_by_tag(&self, provider: &str, body: JsValue) -> Result<JsValue, Error> {
         let outgoing = Outgoing::json(
             Method::Post,
             format!("/v3/connections/{provider}/connection"),
@@ -195,18 +196,18 @@ impl Session<'_> {
     }
 
     /// `POST /v3/connections/{provider}/import`: resolves to the answer's text.
-    pub async fn import(&self, provider: &str, body: String) -> Result<JsValue, Error> {
+    pub async fn import(&self, provider: &str, body: JsValue) -> Result<JsValue, Error> {
         let outgoing = Outgoing::text(
             Method::Post,
             format!("/v3/connections/{provider}/import"),
             Some(body),
         );
         let answer = self.send(outgoing).await?;
-        Ok(JsValue::from_str(&answer.text))
+        Ok(answer.text)
     }
 
     /// `POST /v3/connections/{provider}/documents`.
-    pub async fn list_documents(&self, provider: &str, body: String) -> Result<JsValue, Error> {
+    pub async fn list_documents(&self, provider: &str, body: JsValue) -> Result<JsValue, Error> {
         let outgoing = Outgoing::json(
             Method::Post,
             format!("/v3/connections/{provider}/documents"),
@@ -226,7 +227,7 @@ impl Session<'_> {
     }
 
     /// `POST /v3/connections/{connectionId}/configure`.
-    pub async fn configure(&self, id: &str, body: String) -> Result<JsValue, Error> {
+    pub async fn configure(&self, id: &str, body: JsValue) -> Result<JsValue, Error> {
         let outgoing = Outgoing::json(
             Method::Post,
             format!("/v3/connections/{id}/configure"),

@@ -127,25 +127,49 @@ fn global_property(target: &JsValue, name: &str) -> JsValue {
     js_sys::Reflect::get(target, &JsValue::from_str(name)).unwrap_or(JsValue::UNDEFINED)
 }
 
-/// Looks at the global object to tell a browser page or worker from Node, Deno or SSR.
+/// Where the code runs; it does not change while the module lives.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Host {
+    Page,
+    Worker,
+    Elsewhere,
+}
+
+thread_local! {
+    static HOST: std::cell::Cell<Option<Host>> = const { std::cell::Cell::new(None) };
+}
+
+/// Looks at the global object once to tell a page or worker from Node, Deno or SSR.
+fn host(global: &JsValue) -> Host {
+    if let Some(known) = HOST.with(|h| h.get()) {
+        return known;
+    }
+    let window = global_property(global, "window");
+    let document = global_property(global, "document");
+    let worker_scope = global_property(global, "WorkerGlobalScope");
+    let found = if window.is_object() && document.is_object() {
+        Host::Page
+    } else if worker_scope.is_function() && global_property(global, "importScripts").is_function() {
+        Host::Worker
+    } else {
+        Host::Elsewhere
+    };
+    HOST.with(|h| h.set(Some(found)));
+    found
+}
+
+/// Tells a browser page or worker from Node, Deno or SSR, and reads the page's base URL now
+/// (`history.pushState` may have moved it since the last call).
 pub fn detect_environment(urls: &dyn UrlParser) -> Environment<'_> {
     let global: JsValue = js_sys::global().into();
-    let window = global_property(&global, "window");
-    let document = global_property(&global, "document");
-    let in_page = window.is_object() && document.is_object();
-    let worker_scope = global_property(&global, "WorkerGlobalScope");
-    let in_worker =
-        worker_scope.is_function() && global_property(&global, "importScripts").is_function();
-    let page_url = if in_page {
-        global_property(&document, "baseURI").as_string()
-    } else if in_worker {
-        let location = global_property(&global, "location");
-        global_property(&location, "href").as_string()
-    } else {
-        None
+    let host = host(&global);
+    let page_url = match host {
+        Host::Page => global_property(&global_property(&global, "document"), "baseURI").as_string(),
+        Host::Worker => global_property(&global_property(&global, "location"), "href").as_string(),
+        Host::Elsewhere => None,
     };
     Environment {
-        is_browser: in_page || in_worker,
+        is_browser: host != Host::Elsewhere,
         page_url,
         urls,
     }
