@@ -98,7 +98,7 @@ const seconds = (since) => `${((performance.now() - since) / 1000).toFixed(1)} s
 // ---- what gets served ----
 
 function readPackage() {
-  const files = ["index.js", `${NAME}.js`, `${NAME}_bg.wasm`];
+  const files = ["index.js", `${NAME}_bg.wasm`];
   const missing = files.filter((file) => !existsSync(join(ROOT, "pkg", file)));
   if (missing.length > 0) {
     console.error(`missing pkg/${missing.join(", pkg/")}: build the package first (bash scripts/build.sh)`);
@@ -371,7 +371,6 @@ async function rejectionRates(browser, url) {
 const started = performance.now();
 const pkgFiles = readPackage();
 const sdkBundle = await bundle("scripts/bench/sdk-entry.mjs");
-const oursBundle = await bundle("pkg/index.js");
 const files = new Map([
   ...pkgFiles,
   ["/index.html", readFileSync(join(ROOT, "scripts", "bench", "page.html"))],
@@ -403,13 +402,9 @@ try {
     ["what", "raw", "gzip -9", "brotli q11"],
     [
       ["official SDK 4.25.4, esbuild bundle for one `connections.create` (minified)", ...sizes(sdkBundle)],
-      [
-        "this package: pkg/index.js + glue as published (not minified)",
-        ...sizes(pkgFiles.get("/pkg/index.js"), pkgFiles.get(`/pkg/${NAME}.js`)),
-      ],
-      ["this package: index.js + glue, esbuild bundle (minified)", ...sizes(oursBundle)],
+      ["this package: pkg/index.js as published (its layer and the glue, minified)", ...sizes(pkgFiles.get("/pkg/index.js"))],
       ["this package: the wasm", ...sizes(wasm)],
-      ["this package: minified bundle + wasm", ...sizes(oursBundle, wasm)],
+      ["this package: index.js + wasm", ...sizes(pkgFiles.get("/pkg/index.js"), wasm)],
     ].map(([what, ...bytes]) => [what, ...bytes.map((n) => `${n.toLocaleString("en-US")} B (${kib(n)})`)]),
   );
 

@@ -1,16 +1,22 @@
 #!/usr/bin/env bash
-# Builds the npm package into pkg/: release wasm, wasm-bindgen --target web, wasm-opt -Oz,
-# then the hand-written files from pkg-template/ with the crate's version.
+# Builds the npm package into pkg/: release wasm, wasm-bindgen --target web, wasm-opt -Oz;
+# pkg/index.js is pkg-template/index.js and the wasm-bindgen glue in one minified ES module
+# (esbuild), so a page fetches one script and the wasm; then the other hand-written files from
+# pkg-template/ with the crate's version.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
 name=supermemory_connections
 cargo build --release --target wasm32-unknown-unknown
-rm -rf pkg
-wasm-bindgen --target web --no-typescript --out-dir pkg \
+rm -rf pkg target/bindgen
+wasm-bindgen --target web --no-typescript --out-dir target/bindgen \
   "target/wasm32-unknown-unknown/release/$name.wasm"
-node_modules/.bin/wasm-opt -Oz "pkg/${name}_bg.wasm" -o "pkg/${name}_bg.wasm"
-cp pkg-template/index.js pkg-template/node.js pkg-template/index.d.ts pkg-template/LICENSE pkg-template/API.md pkg-template/CHANGELOG.md pkg/
+mkdir pkg
+node_modules/.bin/wasm-opt -Oz "target/bindgen/${name}_bg.wasm" -o "pkg/${name}_bg.wasm"
+cp pkg-template/index.js target/bindgen/index.js
+node_modules/.bin/esbuild target/bindgen/index.js --bundle --format=esm --minify \
+  --legal-comments=none --log-level=warning --outfile=pkg/index.js
+cp pkg-template/node.js pkg-template/index.d.ts pkg-template/LICENSE pkg-template/API.md pkg-template/CHANGELOG.md pkg/
 # The npm README: its own introduction, then the user guide sections of the repository README.
 node -e '
   const fs = require("fs");

@@ -4,8 +4,8 @@
 //   node scripts/size.mjs --check  the size table and the budget check only (CI: node alone)
 // Needs a built pkg/ (bash scripts/build.sh). The budget is `gzipBytes` in size-budget.json.
 //
-// The browser entry is pkg/index.js, which imports the wasm-bindgen glue, which fetches the
-// wasm: those three files are the download. gzip is zlib at level 9, brotli zlib at quality 11.
+// The browser entry is pkg/index.js (the package's own layer and the wasm-bindgen glue in one
+// minified module), which fetches the wasm: those two files are the download. gzip is zlib at level 9, brotli zlib at quality 11.
 //
 // pkg/'s wasm has no names (wasm-opt drops the name section). For the item list the script
 // rebuilds a named copy of the same wasm: wasm-bindgen on target/wasm32-unknown-unknown/release/
@@ -25,7 +25,7 @@ const ROOT = fileURLToPath(new URL("..", import.meta.url));
 const BUDGET_FILE = "size-budget.json";
 const NAME = "supermemory_connections";
 /** The browser entry's files, in the order the browser fetches them. */
-const DOWNLOAD = ["pkg/index.js", `pkg/${NAME}.js`, `pkg/${NAME}_bg.wasm`];
+const DOWNLOAD = ["pkg/index.js", `pkg/${NAME}_bg.wasm`];
 const TARGET_WASM = `target/wasm32-unknown-unknown/release/${NAME}.wasm`;
 const TOP_ITEMS = 15;
 
@@ -392,7 +392,7 @@ console.log(`(${kb(total.raw)} raw, ${kb(total.gzip)} gzip, ${kb(total.brotli)} 
 
 if (!checkOnly) {
   try {
-    printWasmReport(readFileSync(join(ROOT, DOWNLOAD[2])));
+    printWasmReport(readFileSync(join(ROOT, DOWNLOAD[1])));
   } catch (error) {
     console.log(`\n(the wasm analysis failed: ${error.message}; the budget check below still applies)`);
   }

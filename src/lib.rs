@@ -29,6 +29,11 @@ pub mod value;
 #[cfg(test)]
 mod test_support;
 
+/// The heap allocator on wasm: talc, smaller and faster there than the standard dlmalloc.
+#[cfg(all(target_arch = "wasm32", not(target_feature = "atomics")))]
+#[global_allocator]
+static ALLOCATOR: talc::wasm::WasmDynamicTalc = talc::wasm::new_wasm_dynamic_allocator();
+
 use serde::Serialize;
 use wasm_bindgen::prelude::wasm_bindgen;
 use wasm_bindgen::JsValue;
@@ -100,15 +105,6 @@ pub async fn connections_create(
     }
     .await
     .map_err(Error::into_js)
-}
-
-/// The hosts an `authLink` may point at when no `allowedHosts` is given.
-#[wasm_bindgen(js_name = defaultAllowedHosts)]
-pub fn default_allowed_hosts() -> js_sys::Array {
-    allow_list::DEFAULT_ALLOWED_HOSTS
-        .iter()
-        .map(|host| JsValue::from_str(host))
-        .collect()
 }
 
 /// Takes the `allowedHosts` entry out of an options object.
@@ -306,9 +302,8 @@ pub async fn connections_call(
     second: JsValue,
     request_options: JsValue,
 ) -> Result<JsValue, JsValue> {
-    use crate::client::Method;
     use crate::connection_params as params;
-    use crate::operations::{to_json, Outgoing, Session};
+    use crate::operations::{to_json, Operation, Session};
 
     let mut reader = Reader::new();
     let result: Result<JsValue, Error> = async {
@@ -342,55 +337,39 @@ pub async fn connections_call(
             request,
             reader: &reader,
         };
-        match (op, wait) {
-            ("list", _) => {
-                session
-                    .list(to_json(&params::parse_tags(&params, false)?)?)
-                    .await
-            }
-            ("getByID", _) => session.get_by_id(&target).await,
-            ("getByTag", _) => {
-                let body = to_json(&params::parse_tags(&params, true)?)?;
-                session.get_by_tag(&target, body).await
-            }
-            ("deleteByID", _) => {
-                let delete_documents = params::parse_delete_documents(&params)?;
-                let path = format!("/v3/connections/{target}?deleteDocuments={delete_documents}");
-                session
-                    .delete(Outgoing::json(Method::Delete, path, None))
-                    .await
-            }
-            ("deleteByProvider", _) => {
-                let body = to_json(&params::parse_tags(&params, true)?)?;
-                let path = format!("/v3/connections/{target}");
-                session
-                    .delete(Outgoing::json(Method::Delete, path, Some(body)))
-                    .await
-            }
-            ("import", _) => {
-                session
-                    .import(&target, to_json(&params::parse_tags(&params, false)?)?)
-                    .await
-            }
-            ("listDocuments", _) => {
-                let body = to_json(&params::parse_tags(&params, false)?)?;
-                session.list_documents(&target, body).await
-            }
-            ("resources", _) => {
-                session
-                    .resources(&target, &params::parse_resources_query(&params)?)
-                    .await
-            }
-            ("configure", _) => {
-                params::check_configure(&params)?;
-                session.configure(&target, configure_body(params_js)?).await
-            }
-            ("waitForConnection", Some(wait)) => session.wait_for_connection(&target, &wait).await,
-            _ => Err(Error::new(
-                error::ErrorCode::InvalidRequest,
-                "this package does not know that operation",
-            )),
+        if let Some(wait) = wait {
+            return session.wait_for_connection(&target, &wait).await;
         }
+        let operation = match op {
+            "list" => Operation::list(to_json(&params::parse_tags(&params, false)?)?),
+            "getByID" => Operation::get_by_id(&target),
+            "getByTag" => {
+                Operation::get_by_tag(&target, to_json(&params::parse_tags(&params, true)?)?)
+            }
+            "deleteByID" => {
+                Operation::delete_by_id(&target, params::parse_delete_documents(&params)?)
+            }
+            "deleteByProvider" => Operation::delete_by_provider(
+                &target,
+                to_json(&params::parse_tags(&params, true)?)?,
+            ),
+            "import" => Operation::import(&target, to_json(&params::parse_tags(&params, false)?)?),
+            "listDocuments" => {
+                Operation::list_documents(&target, to_json(&params::parse_tags(&params, false)?)?)
+            }
+            "resources" => Operation::resources(&target, &params::parse_resources_query(&params)?),
+            "configure" => {
+                params::check_configure(&params)?;
+                Operation::configure(&target, configure_body(params_js)?)
+            }
+            _ => {
+                return Err(Error::new(
+                    error::ErrorCode::InvalidRequest,
+                    "this package does not know that operation",
+                ))
+            }
+        };
+        session.run(operation).await
     }
     .await;
     result.map_err(Error::into_js)

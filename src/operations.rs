@@ -97,6 +97,108 @@ impl Outgoing {
     }
 }
 
+/// How an operation's 2xx answer becomes its result.
+pub enum AnswerKind {
+    /// JSON checked by the function, then passed through as parsed.
+    Checked(fn(&Value) -> Result<(), Error>),
+    /// JSON of what was deleted: one object (older deployments) or an array; always an array.
+    Deleted,
+    /// The body's text itself.
+    Text,
+}
+
+/// One operation other than create, ready to send: its request and how its answer is read.
+pub struct Operation {
+    outgoing: Outgoing,
+    answer: AnswerKind,
+}
+
+impl Operation {
+    fn post_checked(path: String, body: JsValue, check: fn(&Value) -> Result<(), Error>) -> Self {
+        Operation {
+            outgoing: Outgoing::json(Method::Post, path, Some(body)),
+            answer: AnswerKind::Checked(check),
+        }
+    }
+
+    fn get_checked(path: String, check: fn(&Value) -> Result<(), Error>) -> Self {
+        Operation {
+            outgoing: Outgoing::json(Method::Get, path, None),
+            answer: AnswerKind::Checked(check),
+        }
+    }
+
+    /// `POST /v3/connections/list`.
+    pub fn list(body: JsValue) -> Self {
+        Self::post_checked(
+            "/v3/connections/list".into(),
+            body,
+            shapes::check_connections,
+        )
+    }
+
+    /// `GET /v3/connections/{connectionId}`.
+    pub fn get_by_id(id: &str) -> Self {
+        Self::get_checked(format!("/v3/connections/{id}"), check_one_connection)
+    }
+
+    /// `POST /v3/connections/{provider}/connection`.
+    pub fn get_by_tag(provider: &str, body: JsValue) -> Self {
+        let path = format!("/v3/connections/{provider}/connection");
+        Self::post_checked(path, body, check_one_connection)
+    }
+
+    /// `DELETE /v3/connections/{connectionId}?deleteDocuments=...`.
+    pub fn delete_by_id(id: &str, delete_documents: bool) -> Self {
+        let path = format!("/v3/connections/{id}?deleteDocuments={delete_documents}");
+        Operation {
+            outgoing: Outgoing::json(Method::Delete, path, None),
+            answer: AnswerKind::Deleted,
+        }
+    }
+
+    /// `DELETE /v3/connections/{provider}` with the container tags.
+    pub fn delete_by_provider(provider: &str, body: JsValue) -> Self {
+        let path = format!("/v3/connections/{provider}");
+        Operation {
+            outgoing: Outgoing::json(Method::Delete, path, Some(body)),
+            answer: AnswerKind::Deleted,
+        }
+    }
+
+    /// `POST /v3/connections/{provider}/import`: resolves to the answer's text.
+    pub fn import(provider: &str, body: JsValue) -> Self {
+        let path = format!("/v3/connections/{provider}/import");
+        Operation {
+            outgoing: Outgoing::text(Method::Post, path, Some(body)),
+            answer: AnswerKind::Text,
+        }
+    }
+
+    /// `POST /v3/connections/{provider}/documents`.
+    pub fn list_documents(provider: &str, body: JsValue) -> Self {
+        let path = format!("/v3/connections/{provider}/documents");
+        Self::post_checked(path, body, shapes::check_documents)
+    }
+
+    /// `GET /v3/connections/{connectionId}/resources`.
+    pub fn resources(id: &str, query: &str) -> Self {
+        let path = format!("/v3/connections/{id}/resources{query}");
+        Self::get_checked(path, shapes::check_resources)
+    }
+
+    /// `POST /v3/connections/{connectionId}/configure`.
+    pub fn configure(id: &str, body: JsValue) -> Self {
+        let path = format!("/v3/connections/{id}/configure");
+        Self::post_checked(path, body, shapes::check_configured)
+    }
+}
+
+/// One connection object at the top of the answer.
+fn check_one_connection(value: &Value) -> Result<(), Error> {
+    shapes::check_connection(value, "")
+}
+
 impl Session<'_> {
     fn transport(&self) -> Transport<'_> {
         Transport {
@@ -146,94 +248,23 @@ impl Session<'_> {
         }
     }
 
-    /// Sends a request whose 2xx answer is JSON, checks it with `check`, and passes it through.
-    async fn send_checked(
-        &self,
-        outgoing: Outgoing,
-        check: fn(&Value) -> Result<(), Error>,
-    ) -> Result<JsValue, Error> {
-        let answer = self.send(outgoing).await?;
+    /// Sends an operation's request and reads its 2xx answer as the operation says.
+    pub async fn run(&self, operation: Operation) -> Result<JsValue, Error> {
+        let answer = self.send(operation.outgoing).await?;
+        let check = match operation.answer {
+            AnswerKind::Text => return Ok(answer.text),
+            AnswerKind::Deleted => None,
+            AnswerKind::Checked(check) => Some(check),
+        };
         let (raw, value) = json_or_error_both(&answer)?;
-        check(&value).map_err(|e| e.with_status(answer.status))?;
-        Ok(raw)
-    }
-
-    /// `POST /v3/connections/list`.
-    pub async fn list(&self, body: JsValue) -> Result<JsValue, Error> {
-        let outgoing = Outgoing::json(Method::Post, "/v3/connections/list".into(), Some(body));
-        self.send_checked(outgoing, shapes::check_connections).await
-    }
-
-    /// `GET /v3/connections/{connectionId}`.
-    pub async fn get_by_id(&self, id: &str) -> Result<JsValue, Error> {
-        let outgoing = Outgoing::json(Method::Get, format!("/v3/connections/{id}"), None);
-        self.send_checked(outgoing, |v| shapes::check_connection(v, ""))
-            .await
-    }
-
-    /// `POST /v3/connections/{provider}/connection`.
-    pub async fn get_by_tag(&self, provider: &str, body: JsValue) -> Result<JsValue, Error> {
-        let outgoing = Outgoing::json(
-            Method::Post,
-            format!("/v3/connections/{provider}/connection"),
-            Some(body),
-        );
-        self.send_checked(outgoing, |v| shapes::check_connection(v, ""))
-            .await
-    }
-
-    /// `DELETE /v3/connections/{x}`: by id (with `deleteDocuments`) or by provider (with a body).
-    /// Always resolves to an array.
-    pub async fn delete(&self, outgoing: Outgoing) -> Result<JsValue, Error> {
-        let answer = self.send(outgoing).await?;
-        let (raw, value) = json_or_error_both(&answer)?;
-        let single = shapes::check_deleted(&value).map_err(|e| e.with_status(answer.status))?;
-        Ok(if single {
-            js_sys::Array::of1(&raw).into()
-        } else {
-            raw
-        })
-    }
-
-    /// `POST /v3/connections/{provider}/import`: resolves to the answer's text.
-    pub async fn import(&self, provider: &str, body: JsValue) -> Result<JsValue, Error> {
-        let outgoing = Outgoing::text(
-            Method::Post,
-            format!("/v3/connections/{provider}/import"),
-            Some(body),
-        );
-        let answer = self.send(outgoing).await?;
-        Ok(answer.text)
-    }
-
-    /// `POST /v3/connections/{provider}/documents`.
-    pub async fn list_documents(&self, provider: &str, body: JsValue) -> Result<JsValue, Error> {
-        let outgoing = Outgoing::json(
-            Method::Post,
-            format!("/v3/connections/{provider}/documents"),
-            Some(body),
-        );
-        self.send_checked(outgoing, shapes::check_documents).await
-    }
-
-    /// `GET /v3/connections/{connectionId}/resources`.
-    pub async fn resources(&self, id: &str, query: &str) -> Result<JsValue, Error> {
-        let outgoing = Outgoing::json(
-            Method::Get,
-            format!("/v3/connections/{id}/resources{query}"),
-            None,
-        );
-        self.send_checked(outgoing, shapes::check_resources).await
-    }
-
-    /// `POST /v3/connections/{connectionId}/configure`.
-    pub async fn configure(&self, id: &str, body: JsValue) -> Result<JsValue, Error> {
-        let outgoing = Outgoing::json(
-            Method::Post,
-            format!("/v3/connections/{id}/configure"),
-            Some(body),
-        );
-        self.send_checked(outgoing, shapes::check_configured).await
+        let with_status = |e: Error| e.with_status(answer.status);
+        match check {
+            Some(check) => check(&value).map_err(with_status).map(|()| raw),
+            None if shapes::check_deleted(&value).map_err(with_status)? => {
+                Ok(js_sys::Array::of1(&raw).into())
+            }
+            None => Ok(raw),
+        }
     }
 
     /// Polls `GET /v3/connections/{connectionId}` until its sync has ended.

@@ -291,21 +291,3 @@ async fn redirect_to_auth_link_refusals() {
         Some("unknown option allowed")
     );
 }
-
-#[wasm_bindgen_test]
-fn the_exported_default_list() {
-    let hosts: Vec<String> = supermemory_connections::default_allowed_hosts()
-        .iter()
-        .filter_map(|h| h.as_string())
-        .collect();
-    assert_eq!(
-        hosts,
-        [
-            "api.supermemory.ai",
-            "api.notion.com",
-            "accounts.google.com",
-            "login.microsoftonline.com",
-            "github.com"
-        ]
-    );
-}

@@ -244,7 +244,7 @@ describe("the packed tarball, installed the way a user does", { concurrency: 4, 
         pending.push(`./${join(dirname(file), specifier)}`);
       }
     }
-    assert.deepEqual([...seen].sort(), ["./index.js", "./supermemory_connections.js"]);
+    assert.deepEqual([...seen].sort(), ["./index.js"]);
   });
 
   it("plain page, <script type=\"module\"> and an import map, no bundler", async () => {
