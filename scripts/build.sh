@@ -12,7 +12,8 @@ rm -rf pkg target/bindgen
 wasm-bindgen --target web --no-typescript --out-dir target/bindgen \
   "target/wasm32-unknown-unknown/release/$name.wasm"
 mkdir pkg
-node_modules/.bin/wasm-opt -Oz "target/bindgen/${name}_bg.wasm" -o "pkg/${name}_bg.wasm"
+node_modules/.bin/wasm-opt -Oz --converge --strip-producers \
+  "target/bindgen/${name}_bg.wasm" -o "pkg/${name}_bg.wasm"
 cp pkg-template/index.js target/bindgen/index.js
 node_modules/.bin/esbuild target/bindgen/index.js --bundle --format=esm --minify \
   --legal-comments=none --log-level=warning --outfile=pkg/index.js
