@@ -13,7 +13,7 @@
 // emulator allows no preflight caching). Every answer is `Cache-Control: no-store`.
 //   requests: one call of each variant, compared header by header as the emulator received them;
 //   cold start: a fresh browser context (HTTP cache disabled too) per round and variant, from
-//     `import()` to the first create resolved (for this package: index.js, the glue, and
+//     `import()` to the first create resolved (for this package: index.js (glue included), and
 //     fetching, compiling and instantiating the wasm);
 //   per call: one warm page; per round, `--calls` sequential calls of each variant taking turns
 //     call by call, then `--batches` batches of `--concurrency` calls started together, taking
@@ -420,7 +420,7 @@ try {
   const coldNames = {
     fetch: "raw `fetch` (nothing to import; first request)",
     sdk: "official SDK 4.25.4 (esbuild bundle)",
-    ours: "this package (index.js, glue, wasm)",
+    ours: "this package (index.js, wasm)",
   };
   markdownTable(
     ["variant", "import to first answer", "of which import", "wasm: fetch, compile, instantiate", "first call", "median / SDK's median"],

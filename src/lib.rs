@@ -276,6 +276,13 @@ fn read_path_argument(
     }
 }
 
+/// The JSON body `{ containerTags }` of list, getByTag, deleteByProvider, import and
+/// listDocuments; with `required`, at least one tag.
+#[inline(never)]
+fn tags_body(params: &Value, required: bool) -> Result<JsValue, Error> {
+    operations::to_json(&connection_params::parse_tags(params, required)?)
+}
+
 /// The body of configure: `{ resources }` as the caller wrote them, encoded by `JSON.stringify`.
 fn configure_body(params: &JsValue) -> Result<JsValue, Error> {
     let resources = js_sys::Reflect::get(params, &JsValue::from_str("resources"))
@@ -303,7 +310,7 @@ pub async fn connections_call(
     request_options: JsValue,
 ) -> Result<JsValue, JsValue> {
     use crate::connection_params as params;
-    use crate::operations::{to_json, Operation, Session};
+    use crate::operations::{Operation, Session};
 
     let mut reader = Reader::new();
     let result: Result<JsValue, Error> = async {
@@ -340,23 +347,18 @@ pub async fn connections_call(
         if let Some(wait) = wait {
             return session.wait_for_connection(&target, &wait).await;
         }
+        // One copy of the encoding for every operation whose body is the container tags.
+        let tags = |required: bool| tags_body(&params, required);
         let operation = match op {
-            "list" => Operation::list(to_json(&params::parse_tags(&params, false)?)?),
+            "list" => Operation::list(tags(false)?),
             "getByID" => Operation::get_by_id(&target),
-            "getByTag" => {
-                Operation::get_by_tag(&target, to_json(&params::parse_tags(&params, true)?)?)
-            }
+            "getByTag" => Operation::get_by_tag(&target, tags(true)?),
             "deleteByID" => {
                 Operation::delete_by_id(&target, params::parse_delete_documents(&params)?)
             }
-            "deleteByProvider" => Operation::delete_by_provider(
-                &target,
-                to_json(&params::parse_tags(&params, true)?)?,
-            ),
-            "import" => Operation::import(&target, to_json(&params::parse_tags(&params, false)?)?),
-            "listDocuments" => {
-                Operation::list_documents(&target, to_json(&params::parse_tags(&params, false)?)?)
-            }
+            "deleteByProvider" => Operation::delete_by_provider(&target, tags(true)?),
+            "import" => Operation::import(&target, tags(false)?),
+            "listDocuments" => Operation::list_documents(&target, tags(false)?),
             "resources" => Operation::resources(&target, &params::parse_resources_query(&params)?),
             "configure" => {
                 params::check_configure(&params)?;

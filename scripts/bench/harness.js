@@ -113,8 +113,9 @@ function checkCreated(answer, variant) {
 
 /**
  * Cold start on a fresh page: from `import` to the first create resolved. For this package that
- * includes index.js, the glue, and fetching, compiling and instantiating the wasm, which `init()`
- * does here as a step of its own (the first call would do it otherwise), so it can be shown apart.
+ * includes index.js (the glue is bundled in it) and fetching, compiling and instantiating the
+ * wasm, which `init()` does here as a step of its own (the first call would do it otherwise), so
+ * it can be shown apart.
  */
 async function cold(variant) {
   const t0 = performance.now();
