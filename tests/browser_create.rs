@@ -194,6 +194,20 @@ async fn default_headers_are_added_replaced_and_removed() {
 }
 
 #[wasm_bindgen_test]
+async fn a_header_named_like_an_object_property_is_still_sent() {
+    reset().await;
+    let seen = js_sys::Array::new();
+    let fake = recording_fetch(&seen, r#"{"id":"c"}"#);
+    // JSON.parse makes `__proto__` and `constructor` own properties, as any header map may hold.
+    let options = options(r#"{"defaultHeaders":{"__proto__":"one","constructor":"two"}}"#);
+    set(&options, "fetch", fake.as_ref());
+    create("notion", options).await.expect("create");
+    let headers = recorded_request(&seen, 0).headers();
+    assert_eq!(headers.get("__proto__").expect("get"), Some("one".into()));
+    assert_eq!(headers.get("constructor").expect("get"), Some("two".into()));
+}
+
+#[wasm_bindgen_test]
 async fn proxy_mode_sends_no_authorization() {
     reset().await;
     script(r#"[{"status":200,"body":{"id":"conn_proxy"}}]"#).await;
