@@ -276,10 +276,9 @@ impl Session<'_> {
         let started = js_sys::Date::now();
         let signal = self.signal();
         loop {
-            let outgoing = Outgoing::json(Method::Get, format!("/v3/connections/{id}"), None);
-            let answer = self.send(outgoing).await?;
+            let answer = self.send(Operation::get_by_id(id).outgoing).await?;
             let (raw, value) = json_or_error_both(&answer)?;
-            shapes::check_connection(&value, "").map_err(|e| e.with_status(answer.status))?;
+            check_one_connection(&value).map_err(|e| e.with_status(answer.status))?;
             if shapes::sync_finished(&value) {
                 return Ok(raw);
             }
