@@ -33,6 +33,7 @@ pub enum Method {
 }
 
 /// One HTTP request to the API, before it becomes a `fetch` call.
+#[derive(Debug)]
 pub struct HttpRequest {
     /// The method.
     pub method: Method,
@@ -45,6 +46,7 @@ pub struct HttpRequest {
 }
 
 /// What came back: the status, the headers and the whole body as text.
+#[derive(Debug)]
 pub struct HttpAnswer {
     /// The HTTP status.
     pub status: u16,
@@ -55,6 +57,7 @@ pub struct HttpAnswer {
 }
 
 /// Everything one attempt needs from the caller's settings.
+#[derive(Debug)]
 pub struct Transport<'a> {
     /// The API key for `Authorization: Bearer`, if any.
     pub api_key: Option<&'a ApiKey>,

@@ -21,7 +21,7 @@ extern "C" {
 }
 
 /// Reads JavaScript values and keeps aside the ones Rust only passes back (functions, signals).
-#[derive(Default)]
+#[derive(Debug, Default)]
 pub struct Reader {
     kept: Vec<JsValue>,
     object_prototype: Option<JsValue>,

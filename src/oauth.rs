@@ -29,6 +29,7 @@ const NONCE_BYTES: u32 = 16;
 const MAX_ERROR_LENGTH: usize = 100;
 
 /// How a round trip came back.
+#[derive(Debug)]
 pub enum Completion {
     /// The user allowed access.
     Connected {

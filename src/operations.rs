@@ -49,6 +49,7 @@ pub fn stringify(value: &JsValue) -> Result<JsValue, Error> {
 }
 
 /// A checked client and the call's own settings: everything needed to send requests.
+#[derive(Debug)]
 pub struct Session<'a> {
     /// The client's settings.
     pub client: ClientConfig,
@@ -59,6 +60,7 @@ pub struct Session<'a> {
 }
 
 /// What goes on the wire for one operation.
+#[derive(Debug)]
 pub struct Outgoing {
     method: Method,
     path: String,
@@ -98,6 +100,7 @@ impl Outgoing {
 }
 
 /// How an operation's 2xx answer becomes its result.
+#[derive(Debug)]
 pub enum AnswerKind {
     /// JSON checked by the function, then passed through as parsed.
     Checked(fn(&Value) -> Result<(), Error>),
@@ -108,6 +111,7 @@ pub enum AnswerKind {
 }
 
 /// One operation other than create, ready to send: its request and how its answer is read.
+#[derive(Debug)]
 pub struct Operation {
     outgoing: Outgoing,
     answer: AnswerKind,

@@ -1,6 +1,7 @@
 //! URL checks through the browser's own URL parser, and where the code is running.
 
 use std::cell::RefCell;
+use std::fmt;
 
 use wasm_bindgen::JsValue;
 
@@ -62,8 +63,18 @@ pub struct Environment<'a> {
     pub urls: &'a dyn UrlParser,
 }
 
+impl fmt::Debug for Environment<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Environment")
+            .field("is_browser", &self.is_browser)
+            .field("page_url", &self.page_url)
+            .finish_non_exhaustive()
+    }
+}
+
 /// The platform's `URL` class, remembering the last few answers: a page makes the same calls
 /// again and again, and a parse copies ten strings out of the `URL` object.
+#[derive(Debug)]
 pub struct PlatformUrls;
 
 /// How many recent `(input, base)` parses are kept.

@@ -1,9 +1,9 @@
-#![cfg(not(target_arch = "wasm32"))]
 //! Property tests of the pure-Rust parts: validation of every options object, parsing of the
 //! API's answers, and the small helpers they use. Whatever the input, each function returns
 //! without panicking (a panic in wasm poisons the module), with `Ok` or a typed error.
 //!
 //! Run with `cargo test --test properties`; `PROPTEST_CASES` changes the number of cases.
+#![cfg(not(target_arch = "wasm32"))]
 
 use proptest::prelude::*;
 use proptest::sample::select;
