@@ -2,9 +2,13 @@
 # Builds the npm package into pkg/: release wasm, wasm-bindgen --target web, wasm-opt -Oz;
 # pkg/index.js is pkg-template/index.js and the wasm-bindgen glue in one minified ES module
 # (esbuild), so a page fetches one script and the wasm; then the other hand-written files from
-# pkg-template/ with the crate's version.
+# pkg-template/ with the crate's version. Installs what is missing first (scripts/setup.sh), unless
+# the caller already did (SUPERMEMORY_SETUP_DONE=1).
 set -euo pipefail
 cd "$(dirname "$0")/.."
+# shellcheck source=scripts/env.sh
+source scripts/env.sh
+[ "${SUPERMEMORY_SETUP_DONE:-}" = 1 ] || bash scripts/setup.sh
 
 name=supermemory_connections
 cargo build --release --target wasm32-unknown-unknown
@@ -18,16 +22,8 @@ cp pkg-template/index.js target/bindgen/index.js
 node_modules/.bin/esbuild target/bindgen/index.js --bundle --format=esm --minify \
   --legal-comments=none --log-level=warning --outfile=pkg/index.js
 cp pkg-template/node.js pkg-template/index.d.ts pkg-template/LICENSE pkg-template/API.md pkg-template/CHANGELOG.md pkg/
-# The npm README: its own introduction, then the user guide sections of the repository README.
-node -e '
-  const fs = require("fs");
-  const guide = fs.readFileSync("README.md", "utf8");
-  const start = guide.indexOf("## Install and use in a frontend");
-  const end = guide.indexOf("\n## ", guide.indexOf("## Security"));
-  if (start < 0 || end < 0) throw new Error("README.md lost the sections the npm README is built from");
-  const intro = fs.readFileSync("pkg-template/README.md", "utf8").replace(/<!--[\s\S]*?-->\s*/g, "");
-  fs.writeFileSync("pkg/README.md", intro.trimEnd() + "\n\n" + guide.slice(start, end).trim() + "\n\n## License\n\nMIT\n");
-'
+# The npm README: its own introduction, then the user guide (docs/guide.md) as a whole.
+node scripts/npm-readme.mjs
 version=$(sed -n 's/^version = "\(.*\)"/\1/p' Cargo.toml | head -n 1)
 node -e '
   const fs = require("fs");

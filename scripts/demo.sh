@@ -3,7 +3,8 @@
 # (offline against the local emulator; set SUPERMEMORY_API_KEY for the real API).
 set -euo pipefail
 cd "$(dirname "$0")/.."
-export PATH="$HOME/.cargo/bin:$PATH"
+# shellcheck source=scripts/env.sh
+source scripts/env.sh
 bash scripts/setup.sh
-bash scripts/build.sh
+SUPERMEMORY_SETUP_DONE=1 bash scripts/build.sh
 exec node www/server.mjs --port "${PORT:-8080}"

@@ -1,21 +1,21 @@
-// Extracts the `/v3/connections` part of the supermemory OpenAPI document into
-// tests/contract/connections.openapi.json, which the contract test runs Prism with.
+// Refreshes the package's reference copy of the API: the `/v3/connections` part of the supermemory
+// OpenAPI document, kept as tests/contract/connections.openapi.json, which the contract check runs
+// Prism with. A maintainer command, run by hand with a newer copy of the document:
 //
-//   node scripts/extract-openapi.mjs [path/to/supermemory-openapi.yaml]
+//   node scripts/extract-openapi.mjs path/to/supermemory-openapi.yaml [--output file.json]
 //
-// Default input: ../shared/openapi/supermemory-openapi.yaml beside the repository. Kept: the
-// document's `openapi`, `info`, `servers`, `security`, `components.securitySchemes`, every path
-// starting with `/v3/connections`, and every component those paths reference (transitively).
-// Dropped: `x-codeSamples`. Output: JSON with object keys sorted, two-space indent, so the
-// committed file changes only when the extracted part does. Run it by hand and commit the
-// result; tests/contract/extract.test.mjs fails when the committed file is out of date.
+// Kept: the document's `openapi`, `info`, `servers`, `security`, `components.securitySchemes`,
+// every path starting with `/v3/connections`, and every component those paths reference
+// (transitively). Dropped: `x-codeSamples`. Output: JSON with object keys sorted, two-space indent,
+// so the file changes only when the extracted part does. It prints what changed against the file
+// it replaces (operations and components added, removed or changed); review the overlay
+// (tests/contract/overlay.json) and the emulator against those changes, then commit.
 import { readFileSync, writeFileSync } from "node:fs";
 import { dirname, join, relative, resolve } from "node:path";
 import { fileURLToPath, pathToFileURL } from "node:url";
 import { parse } from "yaml";
 
 export const REPO_ROOT = resolve(dirname(fileURLToPath(import.meta.url)), "..");
-export const DEFAULT_SOURCE = resolve(REPO_ROOT, "..", "shared", "openapi", "supermemory-openapi.yaml");
 export const OUTPUT = join(REPO_ROOT, "tests", "contract", "connections.openapi.json");
 
 const PATH_PREFIX = "/v3/connections";
@@ -89,29 +89,87 @@ export function extractText(yamlText) {
   return `${JSON.stringify(extractConnections(doc), null, 2)}\n`;
 }
 
+const METHODS = ["get", "put", "post", "delete", "options", "head", "patch", "trace"];
+
+/** Every part of an extract that a change is reported for, by name, as canonical JSON text. */
+function parts(doc) {
+  const out = new Map();
+  for (const [path, item] of Object.entries(doc?.paths ?? {})) {
+    for (const [key, value] of Object.entries(item)) {
+      const name = METHODS.includes(key) ? `operation ${key.toUpperCase()} ${path}` : `path ${path} ${key}`;
+      out.set(name, JSON.stringify(value));
+    }
+  }
+  for (const [kind, entries] of Object.entries(doc?.components ?? {})) {
+    for (const [name, value] of Object.entries(entries)) out.set(`components.${kind}.${name}`, JSON.stringify(value));
+  }
+  for (const key of TOP_LEVEL_KEYS) {
+    if (doc?.[key] !== undefined) out.set(key, JSON.stringify(doc[key]));
+  }
+  return out;
+}
+
+/**
+ * What changed from the `before` extract to the `after` one, as lines such as
+ * `added operation POST /v3/connections/x`; an empty list when nothing did.
+ */
+export function describeChanges(before, after) {
+  const [old, now] = [parts(before), parts(after)];
+  const lines = [];
+  for (const [name, text] of now) {
+    if (!old.has(name)) lines.push(`added ${name}`);
+    else if (old.get(name) !== text) lines.push(`changed ${name}`);
+  }
+  for (const name of old.keys()) {
+    if (!now.has(name)) lines.push(`removed ${name}`);
+  }
+  return lines.sort();
+}
+
+const USAGE = "usage: node scripts/extract-openapi.mjs <path/to/supermemory-openapi.yaml> [--output <file>]\n";
+
 function main() {
   const args = process.argv.slice(2);
-  if (args.length > 1 || args.some((arg) => arg.startsWith("-"))) {
-    process.stderr.write("usage: node scripts/extract-openapi.mjs [path/to/supermemory-openapi.yaml]\n");
+  let output = OUTPUT;
+  const outputAt = args.indexOf("--output");
+  if (outputAt >= 0) {
+    output = args[outputAt + 1] === undefined ? "" : resolve(args[outputAt + 1]);
+    args.splice(outputAt, 2);
+  }
+  if (args.length !== 1 || args[0].startsWith("-") || output === "") {
+    process.stderr.write(USAGE);
     process.exit(2);
   }
-  const source = args.length === 1 ? resolve(args[0]) : DEFAULT_SOURCE;
+  const source = resolve(args[0]);
   let yamlText;
   try {
     yamlText = readFileSync(source, "utf8");
   } catch (error) {
-    process.stderr.write(`cannot read ${source}: ${error.message}\n`);
+    process.stderr.write(`cannot read ${args[0]}: ${error.message}\n`);
     process.exit(1);
   }
-  const text = extractText(yamlText);
-  writeFileSync(OUTPUT, text);
+  let text;
+  try {
+    text = extractText(yamlText);
+  } catch (error) {
+    process.stderr.write(`cannot extract from ${args[0]}: ${error.message}\n`);
+    process.exit(1);
+  }
+  let before = null;
+  try {
+    before = JSON.parse(readFileSync(output, "utf8"));
+  } catch {
+    before = null;
+  }
+  writeFileSync(output, text);
   const doc = JSON.parse(text);
-  const methods = ["get", "put", "post", "delete", "options", "head", "patch", "trace"];
-  const operations = Object.values(doc.paths).flatMap((item) => methods.filter((m) => m in item)).length;
+  const operations = Object.values(doc.paths).flatMap((item) => METHODS.filter((m) => m in item)).length;
   const schemas = Object.keys(doc.components.schemas ?? {}).join(", ") || "none";
+  const changes = before === null ? ["(no earlier extract to compare with)"] : describeChanges(before, doc);
   process.stdout.write(
-    `wrote ${relative(REPO_ROOT, OUTPUT)}: ${Object.keys(doc.paths).length} paths, ` +
-      `${operations} operations, schemas: ${schemas}\n`,
+    `wrote ${relative(process.cwd(), output) || output}: ${Object.keys(doc.paths).length} paths, ` +
+      `${operations} operations, schemas: ${schemas}\n` +
+      (changes.length === 0 ? "no change\n" : `${changes.map((line) => `  ${line}`).join("\n")}\n`),
   );
 }
 

@@ -3,12 +3,15 @@
 # target, native unit tests, the package build, the type checks, the contract check (the
 # package's requests through a validating proxy built from the OpenAPI document), the JS tests
 # (the emulator, the demo server, the package and the demo page in Chromium through
-# Playwright), and the wasm tests in headless Chromium.
+# Playwright), and the wasm tests in headless Chromium. Each step prints its name when it starts
+# and its time when it ends; the last lines are the table of steps and `steps: N passed, M failed`.
 set -euo pipefail
 cd "$(dirname "$0")/.."
-export PATH="$HOME/.cargo/bin:$PATH"
+# shellcheck source=scripts/env.sh
+source scripts/env.sh
 
 bash scripts/setup.sh
+export SUPERMEMORY_SETUP_DONE=1
 
 export CHROMEDRIVER=/usr/bin/chromedriver
 export WASM_BINDGEN_TEST_TIMEOUT=${WASM_BINDGEN_TEST_TIMEOUT:-120}
@@ -17,16 +20,24 @@ started=$(date +%s)
 passed=0
 failed=0
 
+results=()
+
+# Runs one step: its name when it starts, its result and time when it ends.
 step() {
-  local name=$1
+  local name=$1 begin outcome
   shift
-  printf '\n=== %s\n' "$name"
+  begin=$(date +%s)
+  printf '\n=== [%d] %s\n' $((passed + failed + 1)) "$name"
   if "$@"; then
     passed=$((passed + 1))
+    outcome=ok
   else
     failed=$((failed + 1))
-    printf '=== FAILED: %s\n' "$name"
+    outcome=FAILED
   fi
+  local took=$(($(date +%s) - begin))
+  printf '=== %s in %d s: %s\n' "$outcome" "$took" "$name"
+  results+=("$(printf '%-6s %5d s  %s' "$outcome" "$took" "$name")")
 }
 
 emulator_pid=
@@ -55,6 +66,8 @@ pack_lists_wasm() {
 
 step "cargo fmt --check" cargo fmt --check
 step "cargo clippy (wasm32, all targets)" cargo clippy --target wasm32-unknown-unknown --all-targets -- -D warnings
+step "cargo clippy (native, all targets)" cargo clippy --all-targets -- -D warnings
+step "repository: shell scripts pass bash -n and shellcheck; nothing outside the repository is read" node --test tests/repo/
 step "native unit tests" cargo test
 step "build pkg/" bash scripts/build.sh
 step "npm pack --dry-run lists the wasm" pack_lists_wasm
@@ -66,6 +79,8 @@ step "contract check: the package's requests through Prism against the OpenAPI d
 step "JS tests (emulator, demo server, package and demo page in Chromium)" node --test --test-concurrency=2 tests/js/
 step "wasm tests in headless Chromium" browser_tests
 
-printf '\n%s\n' "test command wall time: $(( $(date +%s) - started )) s (after setup)"
+printf '\ntest command wall time: %d s (after setup)\n\n' $(($(date +%s) - started))
+printf 'result   time  step\n'
+printf '%s\n' "${results[@]}"
 printf 'steps: %d passed, %d failed\n' "$passed" "$failed"
 [ "$failed" -eq 0 ]

@@ -50,3 +50,12 @@ test("importing the package in Node touches no window, and a call works with Nod
   }
   assert.equal(typeof globalThis.window, "undefined");
 });
+
+test("the npm README is the package's introduction and the whole user guide", () => {
+  const readme = readFileSync(new URL("pkg/README.md", root), "utf8");
+  const guide = readFileSync(new URL("docs/guide.md", root), "utf8").trim();
+  assert.ok(readme.includes(guide), "docs/guide.md appears whole in pkg/README.md");
+  assert.ok(readme.startsWith("# supermemory-connections"), readme.slice(0, 80));
+  assert.ok(readme.trimEnd().endsWith("## License\n\nMIT"));
+  assert.doesNotMatch(readme, /\]\((?!https?:|#|mailto:)[^)]*\)/, "no relative link in the npm README");
+});
