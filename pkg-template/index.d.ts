@@ -390,7 +390,7 @@ export interface ConnectionDocument {
 
 /** Parameters of {@link Connections.resources}. */
 export interface ConnectionResourcesParams {
-  /** Page number, integer >= 1 (the API's default is 1). */
+  /** Page number, integer 1..=4294967295 (the API's default is 1). */
   page?: number | undefined;
   /** Items per page, integer 1..=100 (the API's default is 30). */
   per_page?: number | undefined;
@@ -426,7 +426,7 @@ export interface ConnectionConfigureResponse {
 export interface WaitForConnectionOptions {
   /** Milliseconds between polls, integer 100..=3600000; default 2000. */
   interval?: number | undefined;
-  /** Give up with `timeout` after this many milliseconds, integer >= 1; default 300000. */
+  /** Give up with `timeout` after this many milliseconds, integer 1..=2147483647; default 300000. */
   maxWait?: number | undefined;
   /** Aborting it rejects with `aborted` at once, also between polls. */
   signal?: AbortSignal | undefined;
@@ -721,6 +721,12 @@ export type InitInput =
  * Loads the WebAssembly module ahead of the first call. Optional: calls load it themselves.
  * Pass the wasm's URL, bytes, `Response` or compiled module where the default location does
  * not work (e.g. a bundler that moves the file).
+ *
+ * A failed load rejects with a {@link SupermemoryError} whose `cause` is the original error:
+ * `connection` when the wasm could not be fetched or compiled (its message names the URL and
+ * what to check: the status, the `application/wasm` type, a Content-Security-Policy without
+ * `'wasm-unsafe-eval'`), `invalid_request` with `field: "input"` when the bytes or module given
+ * are not this package's WebAssembly module. The next call or `init()` tries again.
  */
 export declare function init(input?: InitInput | Promise<InitInput>): Promise<void>;
 

@@ -7,19 +7,79 @@ let loading;
 /**
  * Loads the wasm module. Calls do this themselves on first use; call it early to preload, or
  * pass the wasm bytes, a URL, a Response or a compiled module where the default URL won't do.
+ * A failed load rejects with a SupermemoryError (`connection` when the wasm could not be fetched
+ * or compiled, `invalid_request` when given bytes or a module are not this package's wasm), and
+ * the next call tries again.
  */
 export function init(input) {
   if (!loading) {
-    const started = input === undefined ? initWasm() : initWasm({ module_or_path: input });
-    loading = started.then(
-      () => undefined,
-      (error) => {
-        loading = undefined;
-        throw error;
-      },
-    );
+    loading = load(input).catch((error) => {
+      loading = undefined;
+      throw error;
+    });
   }
   return loading;
+}
+
+async function load(input) {
+  let given;
+  try {
+    given = await input;
+  } catch (error) {
+    throw loadError("connection", "the input given to init() rejected", error);
+  }
+  const fetched =
+    given === undefined ||
+    typeof given === "string" ||
+    given instanceof URL ||
+    (typeof Request === "function" && given instanceof Request) ||
+    (typeof Response === "function" && given instanceof Response);
+  try {
+    if (!fetched && given !== undefined) given = await ownModule(given);
+    await (given === undefined ? initWasm() : initWasm({ module_or_path: given }));
+  } catch (error) {
+    const text = String(error?.message ?? error);
+    if (fetched || /unsafe-eval|Content Security Policy/i.test(text)) {
+      // The default URL is written out in full, as the glue writes it: bundlers rewrite that form
+      // to the asset's URL.
+      const url =
+        given === undefined
+          ? new URL("supermemory_connections_bg.wasm", import.meta.url).href
+          : String(given.url ?? given);
+      throw loadError(
+        "connection",
+        `the WebAssembly module could not be loaded from ${url} (${text}). Check that the file is ` +
+          "served there with status 200 and Content-Type application/wasm, and that a " +
+          "Content-Security-Policy allows 'wasm-unsafe-eval' in script-src",
+        error,
+      );
+    }
+    throw loadError(
+      "invalid_request",
+      `init() was given bytes or a module that are not this package's WebAssembly module (${text})`,
+      error,
+      "input",
+    );
+  }
+}
+
+/**
+ * Bytes or a module given to init(), compiled and checked to be this package's module before
+ * the glue instantiates it: the glue keeps the first instance it finishes for good, so a foreign
+ * module would leave every later call broken.
+ */
+async function ownModule(given) {
+  const module = given instanceof WebAssembly.Module ? given : await WebAssembly.compile(given);
+  const ours = WebAssembly.Module.imports(module).every(
+    (entry) => entry.module.endsWith("supermemory_connections_bg.js") || entry.module.includes("/supermemory-connections-"),
+  );
+  const started = WebAssembly.Module.exports(module).some((entry) => entry.name === "__wbindgen_start");
+  if (!ours || !started) throw new TypeError("the module does not have this package's imports and exports");
+  return module;
+}
+
+function loadError(code, message, cause, field) {
+  return new SupermemoryError(message, { code, cause, ...(field ? { field } : {}) });
 }
 
 /** The one error class every call rejects with; `code` says what went wrong. */

@@ -1,21 +1,13 @@
 //! Turns an HTTP answer into a JSON value or the right `SupermemoryError`.
 
-use wasm_bindgen::prelude::wasm_bindgen;
 use wasm_bindgen::JsValue;
 
 use crate::client::HttpAnswer;
 use crate::error::{Error, ErrorCode};
+use crate::guard;
 use crate::input::Reader;
 use crate::response::{parse_error_body, retry_after_seconds};
-use crate::retry_hint::retry_after_from_headers;
 use crate::value::Value;
-
-#[wasm_bindgen]
-extern "C" {
-    /// `JSON.parse` of text that stays on the JavaScript side.
-    #[wasm_bindgen(catch, js_namespace = JSON, js_name = parse)]
-    fn parse_text(text: &JsValue) -> Result<JsValue, JsValue>;
-}
 
 /// How deep an answer is read: an array of objects whose fields hold objects of scalars.
 const ANSWER_DEPTH: u8 = 4;
@@ -23,8 +15,8 @@ const ANSWER_DEPTH: u8 = 4;
 /// Parses JSON text into the JavaScript value and its [`Value`] picture; `None` when the text
 /// is not JSON.
 pub fn parse_json_both(text: &JsValue) -> Option<(JsValue, Value)> {
-    let parsed = parse_text(text).ok()?;
-    let value = Reader::new()
+    let parsed = guard::json_parse(text).ok()?;
+    let value = Reader::for_answer()
         .read_root(&parsed, "answer", ANSWER_DEPTH)
         .ok()?;
     Some((parsed, value))
@@ -81,7 +73,6 @@ pub fn error_from_answer(answer: &HttpAnswer) -> Error {
     };
     let mut error = Error::new(code, message).with_status(answer.status);
     error.details = details;
-    error.retry_after =
-        retry_after_from_headers(&answer.headers).or_else(|| retry_after_seconds(&body));
+    error.retry_after = answer.retry_after.or_else(|| retry_after_seconds(&body));
     error
 }

@@ -1,8 +1,13 @@
 //! The only code that calls `fetch`: headers, per-attempt timeout covering the body, and
 //! cancellation through the caller's `AbortSignal`.
+//!
+//! What `fetch` hands back is not trusted: a wrapped global fetch or the caller's own may return
+//! anything, a Proxy of a Response whose getters throw among them. No JavaScript exception may
+//! unwind through the wasm (nothing repairs its stack or its externref table after that), so the
+//! answer is read through the guarded calls of `guard.rs` only, and every promise from outside is
+//! adopted by a native one before it is awaited.
 
 use js_sys::{Array, Function, Promise};
-use wasm_bindgen::prelude::wasm_bindgen;
 use wasm_bindgen::{JsCast, JsValue};
 use wasm_bindgen_futures::JsFuture;
 use web_sys::{
@@ -11,15 +16,11 @@ use web_sys::{
 };
 
 use crate::error::{Error, ErrorCode};
+use crate::guard;
 use crate::headers::merge_headers;
 use crate::options::{ApiKey, FetchOptions};
+use crate::retry_hint::retry_after_from_headers;
 use crate::timer::{caller_abort, clear_timeout, property, set_timeout};
-
-#[wasm_bindgen]
-extern "C" {
-    #[wasm_bindgen(catch, js_name = fetch)]
-    fn global_fetch(url: &str, init: &RequestInit) -> Result<Promise, JsValue>;
-}
 
 /// An HTTP method the package sends.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -45,13 +46,14 @@ pub struct HttpRequest {
     pub accept: &'static str,
 }
 
-/// What came back: the status, the headers and the whole body as text.
+/// What came back: the status, the server's retry hint and the whole body as text.
 #[derive(Debug)]
 pub struct HttpAnswer {
     /// The HTTP status.
     pub status: u16,
-    /// The response headers.
-    pub headers: gloo_net::http::Headers,
+    /// Seconds to wait before trying again, from `retry-after-ms` or `Retry-After` (read only
+    /// on answers that are not 2xx).
+    pub retry_after: Option<f64>,
     /// The body as JavaScript text (an empty string if it was not text).
     pub text: JsValue,
 }
@@ -136,49 +138,54 @@ impl Transport<'_> {
         };
 
         let init = self.build(request, &own_signal)?;
-        // The platform's fetch ends the request and the body at once when the signal aborts; a
-        // caller's own fetch may ignore the signal, so its promises race it.
-        let (sent, aborted) = match &self.fetch {
+        // Every promise from outside races the attempt's own signal: a fetch that ignores the
+        // signal (the caller's, or a wrapper around the global one) still ends at the timeout
+        // or the caller's abort.
+        let aborted = Promise::new(&mut |_resolve, reject| {
+            let _ = own_signal.add_event_listener_with_callback("abort", &reject);
+        });
+        let settle = |value: &JsValue| -> Result<JsFuture, JsValue> {
+            let promise = guard::resolve(value)?;
+            Ok(JsFuture::from(Promise::race(&Array::of2(
+                &promise, &aborted,
+            ))))
+        };
+        let sent = match &self.fetch {
             Some(fetch) => {
-                let aborted = Promise::new(&mut |_resolve, reject| {
-                    let _ = own_signal.add_event_listener_with_callback("abort", &reject);
-                });
                 let url = JsValue::from_str(&request.url);
-                let sent = fetch
-                    .call2(&JsValue::UNDEFINED, &url, &init)
-                    .map(|p| Promise::resolve(&p));
-                (sent, Some(aborted))
+                guard::call(fetch, &JsValue::UNDEFINED, &[&url, &init])
             }
-            None => (global_fetch(&request.url, &init), None),
+            None => guard::fetch(&request.url, &init),
         };
-        let until_aborted = |promise: Promise| match &aborted {
-            Some(aborted) => Promise::race(&Array::of2(&promise, aborted)),
-            None => promise,
-        };
-        let sent = sent.map_err(|e| classify(e, "fetch failed before sending the request"))?;
-        let response = JsFuture::from(until_aborted(sent)).await.map_err(|e| {
+        let sent = sent
+            .and_then(|value| settle(&value))
+            .map_err(|e| classify(e, "fetch failed before sending the request"))?;
+        let response = sent.await.map_err(|e| {
             classify(
                 e,
                 "the request failed: network error, CORS refusal, or a redirect",
             )
         })?;
-        let response: web_sys::Response = response.dyn_into().map_err(|_| {
-            Error::new(
-                ErrorCode::Connection,
-                "the fetch function did not return a Response",
-            )
-        })?;
-        let status = response.status();
-        let body = response
-            .text()
+        let unreadable =
+            |e: JsValue| classify(e, "the fetch function's Response could not be read");
+        let status = read_status(&response).map_err(unreadable)?;
+        let retry_after = if (200..300).contains(&status) {
+            None
+        } else {
+            read_retry_hint(&response).map_err(unreadable)?
+        };
+        let body = guard::get(&response, "text")
+            .and_then(|text| text.dyn_into::<Function>().map_err(|_| JsValue::UNDEFINED))
+            .and_then(|text| guard::call(&text, &response, &[]))
+            .and_then(|promise| settle(&promise))
             .map_err(|e| classify(e, "the answer's body could not be read"))?;
-        let text = JsFuture::from(until_aborted(body))
+        let text = body
             .await
             .map_err(|e| classify(e, "the connection broke while reading the answer"))?;
         drop(cleanup);
         Ok(HttpAnswer {
             status,
-            headers: gloo_net::http::Headers::from_raw(response.headers()),
+            retry_after,
             text: if text.is_string() {
                 text
             } else {
@@ -235,6 +242,47 @@ impl Transport<'_> {
         if let Some(integrity) = &options.integrity {
             init.set_integrity(integrity);
         }
+    }
+}
+
+/// The answer's status: an integer from 200 to 599, read without trusting the object.
+fn read_status(response: &JsValue) -> Result<u16, JsValue> {
+    if !response.is_object() {
+        return Err(JsValue::from_str(
+            "the fetch function did not return a Response",
+        ));
+    }
+    match guard::get(response, "status")?.as_f64() {
+        Some(status) if status.fract() == 0.0 && (200.0..=599.0).contains(&status) => {
+            Ok(status as u16)
+        }
+        _ => Err(JsValue::from_str("the Response has no HTTP status")),
+    }
+}
+
+/// The retry hint of an answer's headers; an error when the headers cannot be read.
+fn read_retry_hint(response: &JsValue) -> Result<Option<f64>, JsValue> {
+    let headers = guard::get(response, "headers")?;
+    let get: Function = guard::get(&headers, "get")?
+        .dyn_into()
+        .map_err(|_| JsValue::from_str("the Response's headers have no get method"))?;
+    let mut failure = None;
+    let hint = retry_after_from_headers(|name| {
+        match guard::call(&get, &headers, &[&JsValue::from_str(name)]) {
+            Ok(value) if value.is_null() || value.is_undefined() => None,
+            Ok(value) => value.as_string().or_else(|| {
+                failure = Some(JsValue::from_str("a Response header is not a string"));
+                None
+            }),
+            Err(error) => {
+                failure = Some(error);
+                None
+            }
+        }
+    });
+    match failure {
+        Some(error) => Err(error),
+        None => Ok(hint),
     }
 }
 

@@ -1,24 +1,16 @@
 //! Reads the caller's JavaScript values into [`Value`]s through `Reflect`, so a throwing getter,
 //! a Proxy, a symbol or a bigint becomes a validation error and never an exception in Rust.
 
-use js_sys::{Array, Reflect};
-use wasm_bindgen::prelude::wasm_bindgen;
-use wasm_bindgen::JsValue;
+use js_sys::Array;
+use wasm_bindgen::{JsCast, JsValue};
 
 use crate::error::Error;
+use crate::guard::{self, is_array, prototype_of};
 use crate::value::{Handle, Value, NESTED_OBJECT};
 
-/// Most items or keys read from one array or object.
+/// Most items or keys read from one array or object of the caller's (answers have no such cap:
+/// an organisation's list can be longer, and memory is the only limit there).
 const MAX_ENTRIES: usize = 10_000;
-
-#[wasm_bindgen]
-extern "C" {
-    #[wasm_bindgen(catch, js_namespace = Array, js_name = isArray)]
-    fn is_array(value: &JsValue) -> Result<bool, JsValue>;
-
-    #[wasm_bindgen(catch, js_namespace = Object, js_name = getPrototypeOf)]
-    fn prototype_of(value: &JsValue) -> Result<JsValue, JsValue>;
-}
 
 /// Reads JavaScript values and keeps aside the ones Rust only passes back (functions, signals).
 #[derive(Debug, Default)]
@@ -26,12 +18,38 @@ pub struct Reader {
     kept: Vec<JsValue>,
     object_prototype: Option<JsValue>,
     root: &'static str,
+    /// Reading an answer of the API rather than the caller's arguments: no cap on entries, and
+    /// strings are taken as they come (they are passed through, never sent).
+    answer: bool,
 }
 
 impl Reader {
-    /// A reader with nothing kept yet.
+    /// A reader of the caller's arguments, with nothing kept yet.
     pub fn new() -> Reader {
         Reader::default()
+    }
+
+    /// A reader of the API's parsed answers.
+    pub fn for_answer() -> Reader {
+        Reader {
+            answer: true,
+            ..Reader::default()
+        }
+    }
+
+    /// A string of the caller's as Rust text; an error when it holds an unpaired surrogate,
+    /// which Rust text cannot hold and would otherwise become U+FFFD without a word.
+    fn text(&self, value: &JsValue, text: String, path: &str) -> Result<String, Error> {
+        // U+FFFD in UTF-8: only then can the JavaScript string have held a lone surrogate.
+        let replaced = text.as_bytes().windows(3).any(|b| b == [0xEF, 0xBF, 0xBD]);
+        if self.answer || !replaced || value.dyn_ref::<js_sys::JsString>().is_none_or(well_formed) {
+            return Ok(text);
+        }
+        let name = self.name_of(path);
+        Err(Error::invalid(
+            name,
+            format!("{name} contains an unpaired surrogate"),
+        ))
     }
 
     /// The JavaScript value behind a handle.
@@ -83,7 +101,7 @@ impl Reader {
             return Ok(Value::Number(n));
         }
         if let Some(s) = value.as_string() {
-            return Ok(Value::String(s));
+            return self.text(value, s, path).map(Value::String);
         }
         if value.is_symbol() {
             return Ok(Value::Other("a symbol"));
@@ -156,11 +174,11 @@ impl Reader {
     }
 
     fn read_array(&mut self, value: &JsValue, path: &str, depth: u8) -> Result<Value, Error> {
-        let length = Reflect::get(value, &JsValue::from_str("length"))
+        let length = guard::get(value, "length")
             .ok()
             .and_then(|n| n.as_f64())
             .ok_or_else(|| self.unreadable(path))?;
-        if length > MAX_ENTRIES as f64 {
+        if !self.answer && length > MAX_ENTRIES as f64 {
             let name = self.name_of(path);
             return Err(Error::invalid(
                 name,
@@ -170,7 +188,7 @@ impl Reader {
         let mut items = Vec::with_capacity(length as usize);
         for index in 0..length as u32 {
             let item_path = format!("{path}[{index}]");
-            let item = Reflect::get_u32(value, index).map_err(|_| {
+            let item = guard::get_index(value, index).map_err(|_| {
                 Error::invalid(item_path.as_str(), format!("{item_path} could not be read"))
             })?;
             items.push(self.read(&item, &item_path, depth)?);
@@ -179,8 +197,8 @@ impl Reader {
     }
 
     fn read_object(&mut self, value: &JsValue, path: &str, depth: u8) -> Result<Value, Error> {
-        let keys: Array = Reflect::own_keys(value).map_err(|_| self.unreadable(path))?;
-        if keys.length() as usize > MAX_ENTRIES {
+        let keys: Array = guard::own_keys(value).map_err(|_| self.unreadable(path))?;
+        if !self.answer && keys.length() as usize > MAX_ENTRIES {
             let name = self.name_of(path);
             return Err(Error::invalid(
                 name,
@@ -196,12 +214,19 @@ impl Reader {
                     format!("{name} has a symbol key: only string keys are allowed"),
                 ));
             };
+            if self.text(&key, name.clone(), path).is_err() {
+                let name = self.name_of(path);
+                return Err(Error::invalid(
+                    name,
+                    format!("{name} has a key that contains an unpaired surrogate"),
+                ));
+            }
             let entry_path = if path.is_empty() {
                 name.clone()
             } else {
                 format!("{path}.{name}")
             };
-            let entry = Reflect::get(value, &key).map_err(|_| {
+            let entry = guard::get_key(value, &key).map_err(|_| {
                 Error::invalid(
                     entry_path.as_str(),
                     format!("{entry_path} could not be read: its getter threw"),
@@ -214,10 +239,22 @@ impl Reader {
     }
 }
 
+/// True when every surrogate code unit of `text` is one of a high-low pair.
+fn well_formed(text: &js_sys::JsString) -> bool {
+    let mut expect_low = false;
+    for unit in text.iter() {
+        let low = (0xDC00..=0xDFFF).contains(&unit);
+        if expect_low != low {
+            return false;
+        }
+        expect_low = (0xD800..=0xDBFF).contains(&unit);
+    }
+    !expect_low
+}
+
 /// True for an object with a boolean `aborted` and an `addEventListener` method.
 fn looks_like_signal(value: &JsValue) -> bool {
-    let get =
-        |name: &str| Reflect::get(value, &JsValue::from_str(name)).unwrap_or(JsValue::UNDEFINED);
+    let get = |name: &str| guard::get(value, name).unwrap_or(JsValue::UNDEFINED);
     get("aborted").as_bool().is_some()
         && get("addEventListener").is_function()
         && get("removeEventListener").is_function()

@@ -9,6 +9,7 @@ pub mod client;
 pub mod connection_params;
 pub mod create_params;
 pub mod error;
+pub mod guard;
 pub mod headers;
 pub mod input;
 pub mod oauth;
@@ -285,7 +286,7 @@ fn tags_body(params: &Value, required: bool) -> Result<JsValue, Error> {
 
 /// The body of configure: `{ resources }` as the caller wrote them, encoded by `JSON.stringify`.
 fn configure_body(params: &JsValue) -> Result<JsValue, Error> {
-    let resources = js_sys::Reflect::get(params, &JsValue::from_str("resources"))
+    let resources = guard::get(params, "resources")
         .map_err(|_| Error::invalid("resources", "resources could not be read"))?;
     let body = js_sys::Object::new();
     let _ = js_sys::Reflect::set(&body, &JsValue::from_str("resources"), &resources);

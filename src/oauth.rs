@@ -3,11 +3,12 @@
 //!
 //! Only this module touches `window`: `location`, `history` and `sessionStorage`.
 
-use js_sys::{Reflect, Uint8Array, JSON};
+use js_sys::{Reflect, Uint8Array};
 use wasm_bindgen::{JsCast, JsValue};
 
 use crate::allow_list::{check_auth_link, AllowedEntry};
 use crate::error::{Error, ErrorCode};
+use crate::guard;
 use crate::input::Reader;
 use crate::response::ConnectionCreateResponse;
 use crate::url::{PlatformUrls, UrlParser};
@@ -51,7 +52,7 @@ pub enum Completion {
 
 fn window() -> Result<web_sys::Window, Error> {
     let global: JsValue = js_sys::global().into();
-    let has_window = Reflect::get(&global, &JsValue::from_str("window"))
+    let has_window = guard::get(&global, "window")
         .map(|w| w.is_object())
         .unwrap_or(false);
     if !has_window {
@@ -64,10 +65,11 @@ fn window() -> Result<web_sys::Window, Error> {
 }
 
 fn storage() -> Result<web_sys::Storage, Error> {
-    window()?
-        .session_storage()
+    let window = window()?;
+    guard::get(&window, "sessionStorage")
         .ok()
-        .flatten()
+        .filter(JsValue::is_object)
+        .map(JsCast::unchecked_into)
         .ok_or_else(|| {
             Error::new(
                 ErrorCode::InvalidRequest,
@@ -93,15 +95,14 @@ fn new_nonce() -> Result<String, Error> {
             "crypto.getRandomValues is not available here",
         )
     };
-    let crypto =
-        Reflect::get(&js_sys::global(), &JsValue::from_str("crypto")).map_err(|_| unavailable())?;
-    let fill: js_sys::Function = Reflect::get(&crypto, &JsValue::from_str("getRandomValues"))
+    let crypto = guard::get(&js_sys::global(), "crypto").map_err(|_| unavailable())?;
+    let fill: js_sys::Function = guard::get(&crypto, "getRandomValues")
         .ok()
         .filter(JsValue::is_function)
         .ok_or_else(unavailable)?
         .unchecked_into();
     let bytes = Uint8Array::new_with_length(NONCE_BYTES);
-    fill.call1(&crypto, &bytes).map_err(|_| unavailable())?;
+    guard::call(&fill, &crypto, &[&bytes]).map_err(|_| unavailable())?;
     Ok(bytes.to_vec().iter().map(|b| format!("{b:02x}")).collect())
 }
 
@@ -111,7 +112,7 @@ fn is_nonce(text: &str) -> bool {
 
 /// `url` without the package's own query parameters, and without its fragment if asked.
 fn without_own_params(url: &str, drop_fragment: bool) -> Option<String> {
-    let parsed = web_sys::Url::new(url).ok()?;
+    let parsed = guard::url(url, None).ok()?;
     let params = parsed.search_params();
     params.delete(STATE_PARAM);
     params.delete(ERROR_PARAM);
@@ -136,7 +137,7 @@ pub fn redirect_with_nonce(redirect_url: Option<&str>) -> Result<(String, String
         }
     };
     let nonce = new_nonce()?;
-    let url = web_sys::Url::new(&base)
+    let url = guard::url(&base, None)
         .map_err(|_| Error::invalid("redirectUrl", "redirectUrl must be an absolute https: URL"))?;
     url.search_params().set(STATE_PARAM, &nonce);
     Ok((url.href(), nonce))
@@ -169,7 +170,7 @@ pub fn remember_and_navigate(
         &connection.id.as_str().into(),
     );
     let _ = Reflect::set(&entry, &"provider".into(), &provider.into());
-    let text = JSON::stringify(&entry)
+    let text = guard::json_stringify(&entry)
         .ok()
         .and_then(|t| t.as_string())
         .unwrap_or_default();
@@ -203,7 +204,7 @@ pub fn complete(url: Option<&str>) -> Result<Option<Completion>, Error> {
     let parsed = PlatformUrls
         .parse(&href, Some(&page))
         .ok_or_else(|| Error::invalid("url", "url must be a URL"))?;
-    let params = web_sys::Url::new(&parsed.href)
+    let params = guard::url(&parsed.href, None)
         .map(|u| u.search_params())
         .map_err(|_| Error::invalid("url", "url must be a URL"))?;
     let nonce = params.get(STATE_PARAM);
@@ -243,7 +244,7 @@ fn take_entry(nonce: &str) -> Result<Option<(String, String)>, Error> {
     let text = storage.get_item(&key).ok().flatten();
     let _ = storage.remove_item(&key);
     let Some(text) = text else { return Ok(None) };
-    let Ok(parsed) = JSON::parse(&text) else {
+    let Ok(parsed) = guard::json_parse(&JsValue::from_str(&text)) else {
         return Ok(None);
     };
     let entry = Reader::new()

@@ -36,9 +36,8 @@ pub fn to_json<T: Serialize>(value: &T) -> Result<JsValue, Error> {
 
 /// `JSON.stringify` of a JavaScript value; the text stays a JavaScript string.
 pub fn stringify(value: &JsValue) -> Result<JsValue, Error> {
-    js_sys::JSON::stringify(value)
+    crate::guard::json_stringify(value)
         .ok()
-        .map(JsValue::from)
         .filter(JsValue::is_string)
         .ok_or_else(|| {
             Error::new(

@@ -1,20 +1,31 @@
 //! The server's hints for when to try again: `retry-after-ms`, then `Retry-After` (seconds or an
 //! HTTP date).
 
-/// Seconds to wait, from the `retry-after-ms` and `Retry-After` headers, in that precedence.
-pub fn retry_after_from_headers(headers: &gloo_net::http::Headers) -> Option<f64> {
-    if let Some(ms) = headers
-        .get("retry-after-ms")
-        .and_then(|v| parse_seconds(&v))
-    {
+/// Seconds to wait, from the `retry-after-ms` and `Retry-After` headers, in that precedence;
+/// `header` reads one header by name. A negative or malformed number is no hint; an HTTP date in
+/// the past is a wait of 0.
+pub fn retry_after_from_headers(mut header: impl FnMut(&str) -> Option<String>) -> Option<f64> {
+    if let Some(ms) = header("retry-after-ms").and_then(|v| parse_seconds(&v)) {
         return Some(ms / 1000.0);
     }
-    let value = headers.get("retry-after")?;
+    let value = header("retry-after")?;
     parse_seconds(&value).or_else(|| {
+        // Only an HTTP date (it names a month) is read as a date: `Date.parse` also takes "-5"
+        // (the year -5), which would be a wait of 0.
+        if !names_a_word(&value) {
+            return None;
+        }
         let at = js_sys::Date::parse(value.trim());
         let wait = (at - js_sys::Date::now()) / 1000.0;
         (wait.is_finite()).then_some(wait.max(0.0))
     })
+}
+
+/// True when `text` has three ASCII letters in a row, as a weekday or month name has.
+fn names_a_word(text: &str) -> bool {
+    text.as_bytes()
+        .windows(3)
+        .any(|run| run.iter().all(u8::is_ascii_alphabetic))
 }
 
 /// A non-negative decimal number of seconds (or milliseconds), as the headers write them.
@@ -59,5 +70,26 @@ mod tests {
         ] {
             assert_eq!(parse_seconds(bad), None, "{bad}");
         }
+    }
+
+    #[test]
+    fn negative_or_malformed_numbers_are_no_hint() {
+        let hint = |ms: Option<&str>, seconds: Option<&str>| {
+            retry_after_from_headers(|name| match name {
+                "retry-after-ms" => ms.map(String::from),
+                "retry-after" => seconds.map(String::from),
+                _ => None,
+            })
+        };
+        assert_eq!(hint(Some("250"), Some("9")), Some(0.25));
+        assert_eq!(hint(Some("-100"), Some("2")), Some(2.0));
+        assert_eq!(hint(None, Some("1.5")), Some(1.5));
+        for bad in ["-5", "-0.5", "", "1e3", "+3", "3-"] {
+            assert_eq!(hint(None, Some(bad)), None, "{bad}");
+            assert_eq!(hint(Some(bad), None), None, "{bad}");
+        }
+        assert_eq!(hint(None, None), None);
+        assert!(names_a_word("Wed, 21 Oct 2015 07:28:00 GMT"));
+        assert!(!names_a_word("-5e10"));
     }
 }

@@ -15,11 +15,12 @@ pub fn entries<'a>(value: &'a Value, name: &str) -> Result<&'a [(String, Value)]
     }
 }
 
-/// Refuses the first key of `entries` that is in none of `known`, suggesting a near match.
+/// Refuses the first key of `entries` that is in none of `known`, suggesting a near match. A key
+/// whose value is `undefined` counts as absent, as it does for every known option.
 pub fn reject_unknown(entries: &[(String, Value)], known: &[&[&str]]) -> Result<(), Error> {
     let all = || known.iter().flat_map(|group| group.iter().copied());
-    for (key, _) in entries {
-        if all().any(|name| name == key) {
+    for (key, value) in entries {
+        if matches!(value, Value::Undefined) || all().any(|name| name == key) {
             continue;
         }
         let hint = all()
@@ -172,18 +173,21 @@ mod tests {
             error.message,
             "unknown option baseUrl: did you mean baseURL?"
         );
-        let given = vec![(String::new(), Value::Undefined)];
+        let given = vec![(String::new(), s(""))];
         assert_eq!(
             reject_unknown(&given, known).unwrap_err().message,
             "unknown option \"\""
         );
-        let given = vec![("colour".to_string(), Value::Undefined)];
+        let given = vec![("colour".to_string(), Value::Null)];
         assert_eq!(
             reject_unknown(&given, known).unwrap_err().message,
             "unknown option colour"
         );
-        let given = vec![("apiKey".to_string(), Value::Undefined)];
-        assert!(reject_unknown(&given, known).is_ok());
+        // `undefined` is absent, for an unknown key as for a known one.
+        for key in ["apiKey", "baseUrl", "colour", ""] {
+            let given = vec![(key.to_string(), Value::Undefined)];
+            assert!(reject_unknown(&given, known).is_ok(), "{key}");
+        }
     }
 
     #[test]

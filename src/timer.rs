@@ -1,7 +1,7 @@
 //! Timers through the global `setTimeout` / `clearTimeout` (windows, workers, Node and Deno),
 //! and a pause that the caller's `AbortSignal` ends at once.
 
-use js_sys::{Function, Promise, Reflect};
+use js_sys::{Function, Promise};
 use wasm_bindgen::prelude::wasm_bindgen;
 use wasm_bindgen::JsValue;
 use wasm_bindgen_futures::JsFuture;
@@ -33,7 +33,7 @@ pub fn clear_timeout(handle: &JsValue) {
 
 /// Reads a property, `undefined` when reading throws.
 pub fn property(target: &JsValue, name: &str) -> JsValue {
-    Reflect::get(target, &JsValue::from_str(name)).unwrap_or(JsValue::UNDEFINED)
+    crate::guard::get(target, name).unwrap_or(JsValue::UNDEFINED)
 }
 
 /// The `aborted` error for the caller's signal, when it has aborted.

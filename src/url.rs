@@ -114,11 +114,7 @@ impl UrlParser for PlatformUrls {
 
 /// `new URL(input, base)`, read into a [`ParsedUrl`].
 fn parse_with_platform(input: &str, base: Option<&str>) -> Option<ParsedUrl> {
-    let url = match base {
-        Some(base) => web_sys::Url::new_with_base(input, base),
-        None => web_sys::Url::new(input),
-    }
-    .ok()?;
+    let url = crate::guard::url(input, base).ok()?;
     Some(ParsedUrl {
         href: url.href(),
         protocol: url.protocol(),
@@ -135,7 +131,7 @@ fn parse_with_platform(input: &str, base: Option<&str>) -> Option<ParsedUrl> {
 
 /// Reads a property of the global object, `undefined` when reading fails.
 fn global_property(target: &JsValue, name: &str) -> JsValue {
-    js_sys::Reflect::get(target, &JsValue::from_str(name)).unwrap_or(JsValue::UNDEFINED)
+    crate::guard::get(target, name).unwrap_or(JsValue::UNDEFINED)
 }
 
 /// Where the code runs; it does not change while the module lives.

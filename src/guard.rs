@@ -1,0 +1,113 @@
+//! Calls into JavaScript that may throw, made through `src/js/guard.js`, which catches the
+//! exception and keeps it aside. No exception ever crosses into the wasm: one caught by a
+//! `catch` import leaves a slot of the externref table allocated for good (the import's return
+//! value is never freed on that path), so hostile input would grow the table without bound.
+
+use js_sys::{Array, Function, Promise};
+use wasm_bindgen::prelude::wasm_bindgen;
+use wasm_bindgen::{JsCast, JsValue};
+
+#[wasm_bindgen(module = "/src/js/guard.js")]
+extern "C" {
+    #[wasm_bindgen(js_name = guardFailed)]
+    fn guard_failed() -> bool;
+    #[wasm_bindgen(js_name = guardError)]
+    fn guard_error() -> JsValue;
+    #[wasm_bindgen(js_name = guardGet)]
+    fn guard_get(target: &JsValue, key: &JsValue) -> JsValue;
+    #[wasm_bindgen(js_name = guardGetIndex)]
+    fn guard_get_index(target: &JsValue, index: u32) -> JsValue;
+    #[wasm_bindgen(js_name = guardOwnKeys)]
+    fn guard_own_keys(target: &JsValue) -> JsValue;
+    #[wasm_bindgen(js_name = guardIsArray)]
+    fn guard_is_array(value: &JsValue) -> bool;
+    #[wasm_bindgen(js_name = guardPrototypeOf)]
+    fn guard_prototype_of(value: &JsValue) -> JsValue;
+    #[wasm_bindgen(js_name = guardCall)]
+    fn guard_call(function: &Function, this: &JsValue, args: &Array) -> JsValue;
+    #[wasm_bindgen(js_name = guardFetch)]
+    fn guard_fetch(url: &str, init: &JsValue) -> JsValue;
+    #[wasm_bindgen(js_name = guardResolve)]
+    fn guard_resolve(value: &JsValue) -> JsValue;
+    #[wasm_bindgen(js_name = guardJsonParse)]
+    fn guard_json_parse(text: &JsValue) -> JsValue;
+    #[wasm_bindgen(js_name = guardJsonStringify)]
+    fn guard_json_stringify(value: &JsValue) -> JsValue;
+    #[wasm_bindgen(js_name = guardUrl)]
+    fn guard_url(input: &str, base: Option<&str>) -> JsValue;
+}
+
+/// The value, or the exception the call threw.
+fn outcome(value: JsValue) -> Result<JsValue, JsValue> {
+    if guard_failed() {
+        Err(guard_error())
+    } else {
+        Ok(value)
+    }
+}
+
+/// `Reflect.get(target, key)`: getters and Proxy traps may throw.
+pub fn get(target: &JsValue, key: &str) -> Result<JsValue, JsValue> {
+    outcome(guard_get(target, &JsValue::from_str(key)))
+}
+
+/// `Reflect.get(target, key)` with a key that is already a JavaScript value.
+pub fn get_key(target: &JsValue, key: &JsValue) -> Result<JsValue, JsValue> {
+    outcome(guard_get(target, key))
+}
+
+/// `Reflect.get(target, index)`.
+pub fn get_index(target: &JsValue, index: u32) -> Result<JsValue, JsValue> {
+    outcome(guard_get_index(target, index))
+}
+
+/// `Reflect.ownKeys(target)`.
+pub fn own_keys(target: &JsValue) -> Result<Array, JsValue> {
+    outcome(guard_own_keys(target)).map(JsCast::unchecked_into)
+}
+
+/// `Array.isArray(value)` (a revoked Proxy throws).
+pub fn is_array(value: &JsValue) -> Result<bool, JsValue> {
+    let answer = guard_is_array(value);
+    outcome(JsValue::UNDEFINED).map(|_| answer)
+}
+
+/// `Object.getPrototypeOf(value)`.
+pub fn prototype_of(value: &JsValue) -> Result<JsValue, JsValue> {
+    outcome(guard_prototype_of(value))
+}
+
+/// `function.call(this, ...args)`.
+pub fn call(function: &Function, this: &JsValue, args: &[&JsValue]) -> Result<JsValue, JsValue> {
+    let list = Array::new();
+    for arg in args {
+        list.push(arg);
+    }
+    outcome(guard_call(function, this, &list))
+}
+
+/// The global `fetch(url, init)`, which a page's instrumentation may have replaced.
+pub fn fetch(url: &str, init: &JsValue) -> Result<JsValue, JsValue> {
+    outcome(guard_fetch(url, init))
+}
+
+/// `Promise.resolve(value)`: a value from outside as a native promise (it reads a promise's
+/// `constructor`, which may throw).
+pub fn resolve(value: &JsValue) -> Result<Promise, JsValue> {
+    outcome(guard_resolve(value)).map(JsCast::unchecked_into)
+}
+
+/// `JSON.parse(text)`.
+pub fn json_parse(text: &JsValue) -> Result<JsValue, JsValue> {
+    outcome(guard_json_parse(text))
+}
+
+/// `JSON.stringify(value)`: a cycle or a bigint throws.
+pub fn json_stringify(value: &JsValue) -> Result<JsValue, JsValue> {
+    outcome(guard_json_stringify(value))
+}
+
+/// `new URL(input, base)`.
+pub fn url(input: &str, base: Option<&str>) -> Result<web_sys::Url, JsValue> {
+    outcome(guard_url(input, base)).map(JsCast::unchecked_into)
+}
