@@ -11,16 +11,18 @@ source scripts/env.sh
 [ "${SUPERMEMORY_SETUP_DONE:-}" = 1 ] || bash scripts/setup.sh
 
 name=supermemory_connections
-cargo build --release --target wasm32-unknown-unknown
+# The npm crate (npm/) links the library with its `npm` feature, an allocator and a panic handler.
+cargo build --release --target wasm32-unknown-unknown -p supermemory-connections-npm
 rm -rf pkg target/bindgen
-wasm-bindgen --target web --no-typescript --out-dir target/bindgen \
-  "target/wasm32-unknown-unknown/release/$name.wasm"
+wasm-bindgen --target web --no-typescript --out-dir target/bindgen --out-name "$name" \
+  "target/wasm32-unknown-unknown/release/${name}_npm.wasm"
 mkdir pkg
 node_modules/.bin/wasm-opt -Oz --converge --strip-producers \
   "target/bindgen/${name}_bg.wasm" -o "pkg/${name}_bg.wasm"
 cp pkg-template/index.js target/bindgen/index.js
 node_modules/.bin/esbuild target/bindgen/index.js --bundle --format=esm --minify \
-  --legal-comments=none --log-level=warning --outfile=pkg/index.js
+  --legal-comments=none --log-level=warning \
+  --log-override:duplicate-object-key=silent --outfile=pkg/index.js
 cp pkg-template/node.js pkg-template/index.d.ts pkg-template/LICENSE pkg-template/API.md pkg-template/CHANGELOG.md pkg/
 # The npm README: its own introduction, then the user guide (docs/guide.md) as a whole.
 node scripts/npm-readme.mjs

@@ -26,7 +26,7 @@ const BUDGET_FILE = "size-budget.json";
 const NAME = "supermemory_connections";
 /** The browser entry's files, in the order the browser fetches them. */
 const DOWNLOAD = ["pkg/index.js", `pkg/${NAME}_bg.wasm`];
-const TARGET_WASM = `target/wasm32-unknown-unknown/release/${NAME}.wasm`;
+const TARGET_WASM = `target/wasm32-unknown-unknown/release/${NAME}_npm.wasm`;
 const TOP_ITEMS = 15;
 
 const checkOnly = process.argv.includes("--check");
@@ -253,7 +253,7 @@ function namedWasm(pkgWasm, scratch) {
   }
   const named = join(scratch, "named.wasm");
   try {
-    execFileSync(bindgen, ["--target", "web", "--no-typescript", "--out-dir", scratch, target], { stdio: "pipe" });
+    execFileSync(bindgen, ["--target", "web", "--no-typescript", "--out-dir", scratch, "--out-name", NAME, target], { stdio: "pipe" });
     execFileSync(wasmOpt, ["-Oz", "--converge", "-g", join(scratch, `${NAME}_bg.wasm`), "-o", named], { stdio: "pipe" });
   } catch (error) {
     const why = String(error.stderr || error.message).trim().split("\n")[0];

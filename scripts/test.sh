@@ -54,7 +54,14 @@ browser_tests() {
     sleep 0.1
   done
   [ -n "$url" ] || { echo "the emulator did not start"; cat test-output/emulator.log; return 1; }
-  SUPERMEMORY_EMULATOR_URL=$url cargo test --target wasm32-unknown-unknown --test 'browser_*'
+  SUPERMEMORY_EMULATOR_URL=$url cargo test --target wasm32-unknown-unknown --features npm --test 'browser_*'
+}
+
+# The library without its npm exports (as a Rust app uses it), and the npm crate that builds the
+# package's wasm (its panic handler only links without the test harness's std).
+clippy_library_and_npm_crate() {
+  cargo clippy --target wasm32-unknown-unknown --lib -- -D warnings &&
+    cargo clippy --target wasm32-unknown-unknown -p supermemory-connections-npm -- -D warnings
 }
 
 pack_lists_wasm() {
@@ -64,11 +71,12 @@ pack_lists_wasm() {
   grep -q 'supermemory_connections_bg.wasm' <<< "$listing"
 }
 
-step "cargo fmt --check" cargo fmt --check
-step "cargo clippy (wasm32, all targets)" cargo clippy --target wasm32-unknown-unknown --all-targets -- -D warnings
-step "cargo clippy (native, all targets)" cargo clippy --all-targets -- -D warnings
+step "cargo fmt --check (every crate)" cargo fmt --all --check
+step "cargo clippy (wasm32, all targets, npm feature)" cargo clippy --target wasm32-unknown-unknown --all-targets --features npm -- -D warnings
+step "cargo clippy (wasm32, the library alone; the npm crate)" clippy_library_and_npm_crate
+step "cargo clippy (native, all targets, npm feature)" cargo clippy --all-targets --features npm -- -D warnings
 step "repository: shell scripts pass bash -n and shellcheck; nothing outside the repository is read" node --test tests/repo/
-step "native unit tests" cargo test
+step "native unit tests" cargo test --features npm
 step "build pkg/" bash scripts/build.sh
 step "npm pack --dry-run lists the wasm" pack_lists_wasm
 step "size budget: what a browser downloads, gzip, against size-budget.json" node scripts/size.mjs --check

@@ -1,6 +1,9 @@
 //! Which `authLink`s the OAuth helpers will navigate to: `https:` links to an allowed host, or
 //! an exact loopback origin listed by the caller (for the offline emulator).
 
+#[allow(unused_imports)]
+use crate::prelude::*;
+
 use crate::error::{Error, ErrorCode};
 use crate::url::{ParsedUrl, UrlParser};
 use crate::value::Value;

@@ -1,5 +1,8 @@
 //! Turns an HTTP answer into a JSON value or the right `SupermemoryError`.
 
+#[allow(unused_imports)]
+use crate::prelude::*;
+
 use wasm_bindgen::JsValue;
 
 use crate::client::HttpAnswer;

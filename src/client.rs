@@ -7,6 +7,9 @@
 //! answer is read through the guarded calls of `guard.rs` only, and every promise from outside is
 //! adopted by a native one before it is awaited.
 
+#[allow(unused_imports)]
+use crate::prelude::*;
+
 use js_sys::{Array, Function, Promise};
 use wasm_bindgen::{JsCast, JsValue};
 use wasm_bindgen_futures::JsFuture;
@@ -253,7 +256,7 @@ fn read_status(response: &JsValue) -> Result<u16, JsValue> {
         ));
     }
     match guard::get(response, "status")?.as_f64() {
-        Some(status) if status.fract() == 0.0 && (200.0..=599.0).contains(&status) => {
+        Some(status) if crate::num::is_integer(status) && (200.0..=599.0).contains(&status) => {
             Ok(status as u16)
         }
         _ => Err(JsValue::from_str("the Response has no HTTP status")),

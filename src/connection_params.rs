@@ -1,19 +1,30 @@
 //! Parameters of the connection operations other than create: checked, ready to send.
 
-use serde::Serialize;
+#[allow(unused_imports)]
+use crate::prelude::*;
 
 use crate::error::Error;
 use crate::path::encode_component;
+use wasm_bindgen::JsValue;
+
+use crate::js_object::JsObject;
 use crate::rules;
 use crate::value::{Handle, Value};
 
 /// A body holding only container tags: list, getByTag, deleteByProvider, import, listDocuments.
-#[derive(Debug, Clone, PartialEq, Default, Serialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct TagsBody {
     /// The container tags, when given.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub container_tags: Option<Vec<String>>,
+}
+
+impl TagsBody {
+    /// The body as a JavaScript object: `{ containerTags }`, or `{}` without tags.
+    pub fn to_js(&self) -> JsValue {
+        JsObject::new()
+            .texts_if("containerTags", self.container_tags.as_deref())
+            .build()
+    }
 }
 
 /// Reads `{ containerTags }`; with `required`, at least one tag must be given.

@@ -1,11 +1,14 @@
 //! `ConnectionCreateParams`: the body of `POST /v3/connections/{provider}`, checked.
 
-use std::fmt;
+#[allow(unused_imports)]
+use crate::prelude::*;
 
-use serde::ser::{SerializeMap, Serializer};
-use serde::Serialize;
+use core::fmt;
+
+use wasm_bindgen::JsValue;
 
 use crate::error::Error;
+use crate::js_object::JsObject;
 use crate::provider::Provider;
 use crate::rules;
 use crate::url::UrlParser;
@@ -71,45 +74,61 @@ impl fmt::Debug for Metadata {
     }
 }
 
-impl Serialize for MetadataValue {
-    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+impl MetadataValue {
+    /// The value as JavaScript.
+    pub fn to_js(&self) -> JsValue {
         match self {
-            MetadataValue::String(s) => serializer.serialize_str(s),
-            MetadataValue::Number(n) => serializer.serialize_f64(*n),
-            MetadataValue::Bool(b) => serializer.serialize_bool(*b),
+            MetadataValue::String(text) => JsValue::from_str(text),
+            MetadataValue::Number(number) => JsValue::from_f64(*number),
+            MetadataValue::Bool(flag) => JsValue::from_bool(*flag),
         }
     }
 }
 
-impl Serialize for Metadata {
-    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        let mut map = serializer.serialize_map(Some(self.0.len()))?;
-        for (key, value) in &self.0 {
-            map.serialize_entry(key, value)?;
-        }
-        map.end()
+impl Metadata {
+    /// The metadata as a JavaScript object, keys in the caller's order.
+    pub fn to_js(&self) -> JsValue {
+        self.0
+            .iter()
+            .fold(JsObject::new(), |object, (key, value)| {
+                object.set(key, &value.to_js())
+            })
+            .build()
     }
 }
 
 /// The JSON body of a create request: exactly the fields the caller set.
-#[derive(Debug, Clone, PartialEq, Default, Serialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Debug, Clone, PartialEq, Default)]
 pub struct CreateBody {
     /// Where the API sends the browser after OAuth.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub redirect_url: Option<String>,
     /// One container tag.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub container_tag: Option<String>,
     /// Several container tags.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub container_tags: Option<Vec<String>>,
     /// Most documents one sync run imports.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub document_limit: Option<u32>,
     /// Metadata; `Some(None)` is sent as `null`.
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub metadata: Option<Option<Metadata>>,
+}
+
+impl CreateBody {
+    /// The body as a JavaScript object holding exactly the fields that are set.
+    pub fn to_js(&self) -> JsValue {
+        let mut body = JsObject::new()
+            .text_if("redirectUrl", self.redirect_url.as_deref())
+            .text_if("containerTag", self.container_tag.as_deref())
+            .texts_if("containerTags", self.container_tags.as_deref());
+        if let Some(limit) = self.document_limit {
+            body = body.set("documentLimit", &JsValue::from(limit));
+        }
+        match &self.metadata {
+            Some(Some(metadata)) => body = body.set("metadata", &metadata.to_js()),
+            Some(None) => body = body.set("metadata", &JsValue::NULL),
+            None => {}
+        }
+        body.build()
+    }
 }
 
 /// Reads the create parameters from `options` (unknown names are checked by the caller).
@@ -287,50 +306,5 @@ fn check_http_url(text: &str, field: &str, urls: &dyn UrlParser) -> Result<(), E
             field,
             format!("{field} must be an absolute http: or https: URL"),
         )),
-    }
-}
-
-#[cfg(all(test, not(target_arch = "wasm32")))]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn the_body_holds_only_the_fields_set_in_camel_case() {
-        let body = CreateBody {
-            redirect_url: Some("https://app.example.com/cb".into()),
-            container_tags: Some(vec!["user_1".into(), "team:a".into()]),
-            document_limit: Some(5000),
-            ..CreateBody::default()
-        };
-        assert_eq!(
-            serde_json::to_string(&body).unwrap(),
-            r#"{"redirectUrl":"https://app.example.com/cb","containerTags":["user_1","team:a"],"documentLimit":5000}"#
-        );
-        assert_eq!(serde_json::to_string(&CreateBody::default()).unwrap(), "{}");
-    }
-
-    #[test]
-    fn metadata_keeps_order_and_null_is_sent() {
-        let body = CreateBody {
-            container_tag: Some("u".into()),
-            metadata: Some(Some(Metadata(vec![
-                ("z".into(), MetadataValue::String("last".into())),
-                ("a".into(), MetadataValue::Bool(true)),
-                ("n".into(), MetadataValue::Number(2.5)),
-            ]))),
-            ..CreateBody::default()
-        };
-        assert_eq!(
-            serde_json::to_string(&body).unwrap(),
-            r#"{"containerTag":"u","metadata":{"z":"last","a":true,"n":2.5}}"#
-        );
-        let null = CreateBody {
-            metadata: Some(None),
-            ..CreateBody::default()
-        };
-        assert_eq!(
-            serde_json::to_string(&null).unwrap(),
-            r#"{"metadata":null}"#
-        );
     }
 }

@@ -1,7 +1,10 @@
 //! The package's one error type and its conversion into the record the JS wrapper turns into a
 //! `SupermemoryError`.
 
-use std::fmt;
+#[allow(unused_imports)]
+use crate::prelude::*;
+
+use core::fmt;
 
 use wasm_bindgen::JsValue;
 

@@ -3,6 +3,9 @@
 //! `catch` import leaves a slot of the externref table allocated for good (the import's return
 //! value is never freed on that path), so hostile input would grow the table without bound.
 
+#[allow(unused_imports)]
+use crate::prelude::*;
+
 use js_sys::{Array, Function, Promise};
 use wasm_bindgen::prelude::wasm_bindgen;
 use wasm_bindgen::{JsCast, JsValue};

@@ -1,5 +1,8 @@
 //! Rules for header names and values the caller adds with `defaultHeaders`.
 
+#[allow(unused_imports)]
+use crate::prelude::*;
+
 /// True when `name` is a valid HTTP header name (an RFC 9110 token).
 pub fn is_valid_name(name: &str) -> bool {
     !name.is_empty()

@@ -1,6 +1,9 @@
 //! Reads the caller's JavaScript values into [`Value`]s through `Reflect`, so a throwing getter,
 //! a Proxy, a symbol or a bigint becomes a validation error and never an exception in Rust.
 
+#[allow(unused_imports)]
+use crate::prelude::*;
+
 use js_sys::Array;
 use wasm_bindgen::{JsCast, JsValue};
 

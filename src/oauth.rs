@@ -3,6 +3,9 @@
 //!
 //! Only this module touches `window`: `location`, `history` and `sessionStorage`.
 
+#[allow(unused_imports)]
+use crate::prelude::*;
+
 use js_sys::{Reflect, Uint8Array};
 use wasm_bindgen::{JsCast, JsValue};
 

@@ -1,6 +1,8 @@
 //! The API operations: each builds its HTTP request, sends it, and checks the answer.
 
-use serde::Serialize;
+#[allow(unused_imports)]
+use crate::prelude::*;
+
 use wasm_bindgen::{JsCast, JsValue};
 
 use crate::answer::{error_from_answer, json_or_error, json_or_error_both};
@@ -15,24 +17,6 @@ use crate::retry::{self, Decision, RetryPolicy};
 use crate::shapes;
 use crate::timer::sleep;
 use crate::value::Value;
-
-/// Converts Rust values to JavaScript: maps as plain objects, `None` as `null`.
-pub fn to_js<T: Serialize>(value: &T) -> Result<JsValue, Error> {
-    let serializer = serde_wasm_bindgen::Serializer::new()
-        .serialize_maps_as_objects(true)
-        .serialize_missing_as_null(true);
-    value.serialize(&serializer).map_err(|_| {
-        Error::new(
-            ErrorCode::InvalidRequest,
-            "the request could not be encoded",
-        )
-    })
-}
-
-/// Encodes a request body as JSON text.
-pub fn to_json<T: Serialize>(value: &T) -> Result<JsValue, Error> {
-    stringify(&to_js(value)?)
-}
 
 /// `JSON.stringify` of a JavaScript value; the text stays a JavaScript string.
 pub fn stringify(value: &JsValue) -> Result<JsValue, Error> {
@@ -296,7 +280,11 @@ impl Session<'_> {
                     ),
                 ));
             }
-            sleep(wait.interval_ms.min(left.ceil() as u32), signal.as_ref()).await?;
+            sleep(
+                wait.interval_ms.min(crate::num::ceil_u32(left)),
+                signal.as_ref(),
+            )
+            .await?;
         }
     }
 }
@@ -315,7 +303,8 @@ pub async fn create(call: CreateCall, reader: &Reader) -> Result<ConnectionCreat
     } else {
         RetryPolicy::LiveCreate
     };
-    let outgoing = Outgoing::json(Method::Post, path, Some(to_json(&call.body)?)).with_retry(retry);
+    let outgoing =
+        Outgoing::json(Method::Post, path, Some(stringify(&call.body.to_js())?)).with_retry(retry);
     let answer = session.send(outgoing).await?;
     let value = json_or_error(&answer)?;
     parse_create_response(&value).map_err(|e| e.with_status(answer.status))

@@ -1,6 +1,9 @@
 //! `ClientOptions` and `RequestOptions`: read, checked, and turned into settings for the client.
 
-use std::fmt;
+#[allow(unused_imports)]
+use crate::prelude::*;
+
+use core::fmt;
 
 use crate::error::{Error, ErrorCode};
 use crate::headers;

@@ -1,5 +1,8 @@
 //! Path segments built from the caller's input: checked, then percent-encoded.
 
+#[allow(unused_imports)]
+use crate::prelude::*;
+
 use crate::error::Error;
 use crate::value::Value;
 

@@ -1,5 +1,8 @@
 //! The eight providers a connection can be made to.
 
+#[allow(unused_imports)]
+use crate::prelude::*;
+
 use crate::error::Error;
 use crate::value::Value;
 

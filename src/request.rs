@@ -1,6 +1,9 @@
 //! Validation of a whole call: the provider, then the options in their documented order, then
 //! the provider's own metadata. The first failing rule is the error.
 
+#[allow(unused_imports)]
+use crate::prelude::*;
+
 use crate::create_params::{
     check_provider_metadata, parse_create_params, CreateBody, CREATE_PARAMS,
 };

@@ -1,5 +1,8 @@
 //! Table-driven tests of every validation rule, its boundaries, and the order rules apply in.
 
+#[allow(unused_imports)]
+use crate::prelude::*;
+
 use super::*;
 use crate::error::ErrorCode;
 use crate::test_support::{browser, obj, s, server};

@@ -1,14 +1,17 @@
 //! The API's answers: parsed from the JSON the API sent, tolerant of absent optional fields,
 //! strict about types.
 
-use serde::Serialize;
+#[allow(unused_imports)]
+use crate::prelude::*;
+
+use wasm_bindgen::JsValue;
 
 use crate::error::{Error, ErrorCode};
+use crate::js_object::JsObject;
 use crate::value::Value;
 
 /// What `createConnection` resolves to.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ConnectionCreateResponse {
     /// The new connection's id.
     pub id: String,
@@ -18,6 +21,19 @@ pub struct ConnectionCreateResponse {
     pub expires_in: Option<String>,
     /// Where the API sends the browser after consent.
     pub redirects_to: Option<String>,
+}
+
+impl ConnectionCreateResponse {
+    /// The result as JavaScript: `{ id, authLink, expiresIn, redirectsTo }`, `null` for what the
+    /// API left out.
+    pub fn to_js(&self) -> JsValue {
+        JsObject::new()
+            .text("id", &self.id)
+            .text_or_null("authLink", self.auth_link.as_deref())
+            .text_or_null("expiresIn", self.expires_in.as_deref())
+            .text_or_null("redirectsTo", self.redirects_to.as_deref())
+            .build()
+    }
 }
 
 /// Reads a create answer: `id` must be a string; the others a string, null or absent.

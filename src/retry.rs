@@ -6,6 +6,9 @@
 //! nothing. A server hint (`retry-after-ms`, `Retry-After`, `retryAfterSeconds`) of 0..=60 s is
 //! waited out instead of the backoff; a longer one ends the call at once.
 
+#[allow(unused_imports)]
+use crate::prelude::*;
+
 use crate::error::{Error, ErrorCode};
 
 /// Which retry rule applies to a request.
@@ -62,9 +65,10 @@ pub fn is_retryable(error: &Error, policy: RetryPolicy) -> bool {
 /// The backoff before retry number `retry` (0 for the first), with `random` in 0..1 taking up
 /// to 25% off: `min(0.5 * 2^retry, 8)` seconds.
 pub fn backoff_ms(retry: u32, random: f64) -> u32 {
-    let base = (FIRST_BACKOFF_SECONDS * 2f64.powi(retry.min(16) as i32)).min(MAX_BACKOFF_SECONDS);
+    let doubling = f64::from(1u32 << retry.min(16));
+    let base = (FIRST_BACKOFF_SECONDS * doubling).min(MAX_BACKOFF_SECONDS);
     let factor = 1.0 - JITTER * random.clamp(0.0, 1.0);
-    (base * factor * 1000.0).round() as u32
+    crate::num::round_u32(base * factor * 1000.0)
 }
 
 /// Decides what follows a failed attempt, after `retries_done` retries out of `max_retries`.
@@ -80,7 +84,9 @@ pub fn decide(
     }
     match error.retry_after {
         Some(seconds) if seconds > MAX_HINT_SECONDS => Decision::Stop,
-        Some(seconds) if seconds >= 0.0 => Decision::RetryAfter((seconds * 1000.0).round() as u32),
+        Some(seconds) if seconds >= 0.0 => {
+            Decision::RetryAfter(crate::num::round_u32(seconds * 1000.0))
+        }
         _ => Decision::RetryAfter(backoff_ms(retries_done, random)),
     }
 }

@@ -1,6 +1,9 @@
 //! The server's hints for when to try again: `retry-after-ms`, then `Retry-After` (seconds or an
 //! HTTP date).
 
+#[allow(unused_imports)]
+use crate::prelude::*;
+
 /// Seconds to wait, from the `retry-after-ms` and `Retry-After` headers, in that precedence;
 /// `header` reads one header by name. A negative or malformed number is no hint; an HTTP date in
 /// the past is a wait of 0.

@@ -1,5 +1,8 @@
 //! Small reusable validation rules shared by every option parser.
 
+#[allow(unused_imports)]
+use crate::prelude::*;
+
 use crate::error::Error;
 use crate::value::{Handle, Value};
 
@@ -40,7 +43,7 @@ pub fn reject_unknown(entries: &[(String, Value)], known: &[&[&str]]) -> Result<
 pub fn integer(value: &Value, field: &str, min: f64, max: f64) -> Result<Option<f64>, Error> {
     match value {
         Value::Undefined => Ok(None),
-        Value::Number(n) if n.fract() == 0.0 && *n >= min && *n <= max => Ok(Some(*n)),
+        Value::Number(n) if crate::num::is_integer(*n) && *n >= min && *n <= max => Ok(Some(*n)),
         _ => Err(Error::invalid(
             field,
             // Bounds print as integers: formatting floats would pull float printing into the wasm.

@@ -1,6 +1,9 @@
 //! Type checks of the API's answers other than create's. Answers pass through unchanged once
 //! checked: absent optional fields stay absent, dates stay ISO strings, names stay the API's.
 
+#[allow(unused_imports)]
+use crate::prelude::*;
+
 use crate::error::{Error, ErrorCode};
 use crate::value::Value;
 

@@ -1,5 +1,8 @@
 //! Native stand-ins for what the browser provides, used by the unit tests only.
 
+#[allow(unused_imports)]
+use crate::prelude::*;
+
 use crate::url::{Environment, ParsedUrl, UrlParser};
 use crate::value::Value;
 

@@ -1,6 +1,9 @@
 //! Timers through the global `setTimeout` / `clearTimeout` (windows, workers, Node and Deno),
 //! and a pause that the caller's `AbortSignal` ends at once.
 
+#[allow(unused_imports)]
+use crate::prelude::*;
+
 use js_sys::{Function, Promise};
 use wasm_bindgen::prelude::wasm_bindgen;
 use wasm_bindgen::JsValue;

@@ -1,7 +1,10 @@
 //! URL checks through the browser's own URL parser, and where the code is running.
 
-use std::cell::RefCell;
-use std::fmt;
+#[allow(unused_imports)]
+use crate::prelude::*;
+
+use core::fmt;
+use core::sync::atomic::{AtomicU8, Ordering};
 
 use wasm_bindgen::JsValue;
 
@@ -72,43 +75,13 @@ impl fmt::Debug for Environment<'_> {
     }
 }
 
-/// The platform's `URL` class, remembering the last few answers: a page makes the same calls
-/// again and again, and a parse copies ten strings out of the `URL` object.
+/// The platform's `URL` class.
 #[derive(Debug)]
 pub struct PlatformUrls;
 
-/// How many recent `(input, base)` parses are kept.
-const RECENT_PARSES: usize = 4;
-
-/// One remembered parse: the input, the base, and what the parser made of them.
-type RecentParse = (String, Option<String>, Option<ParsedUrl>);
-
-thread_local! {
-    static RECENT: RefCell<Vec<RecentParse>> = const { RefCell::new(Vec::new()) };
-}
-
 impl UrlParser for PlatformUrls {
     fn parse(&self, input: &str, base: Option<&str>) -> Option<ParsedUrl> {
-        let remembered = RECENT.with(|recent| {
-            let recent = recent.try_borrow().ok()?;
-            recent
-                .iter()
-                .find(|(i, b, _)| i == input && b.as_deref() == base)
-                .map(|(_, _, parsed)| parsed.clone())
-        });
-        if let Some(parsed) = remembered {
-            return parsed;
-        }
-        let parsed = parse_with_platform(input, base);
-        RECENT.with(|recent| {
-            if let Ok(mut recent) = recent.try_borrow_mut() {
-                if recent.len() == RECENT_PARSES {
-                    recent.remove(0);
-                }
-                recent.push((input.to_string(), base.map(str::to_string), parsed.clone()));
-            }
-        });
-        parsed
+        parse_with_platform(input, base)
     }
 }
 
@@ -137,19 +110,21 @@ fn global_property(target: &JsValue, name: &str) -> JsValue {
 /// Where the code runs; it does not change while the module lives.
 #[derive(Clone, Copy, PartialEq, Eq)]
 enum Host {
-    Page,
-    Worker,
-    Elsewhere,
+    Page = 1,
+    Worker = 2,
+    Elsewhere = 3,
 }
 
-thread_local! {
-    static HOST: std::cell::Cell<Option<Host>> = const { std::cell::Cell::new(None) };
-}
+/// The host, once looked up (0: not yet).
+static HOST: AtomicU8 = AtomicU8::new(0);
 
 /// Looks at the global object once to tell a page or worker from Node, Deno or SSR.
 fn host(global: &JsValue) -> Host {
-    if let Some(known) = HOST.with(|h| h.get()) {
-        return known;
+    match HOST.load(Ordering::Relaxed) {
+        1 => return Host::Page,
+        2 => return Host::Worker,
+        3 => return Host::Elsewhere,
+        _ => {}
     }
     let window = global_property(global, "window");
     let document = global_property(global, "document");
@@ -161,7 +136,7 @@ fn host(global: &JsValue) -> Host {
     } else {
         Host::Elsewhere
     };
-    HOST.with(|h| h.set(Some(found)));
+    HOST.store(found as u8, Ordering::Relaxed);
     found
 }
 

@@ -2,6 +2,9 @@
 //!
 //! Validation and response parsing work on this type, so they run and are tested natively.
 
+#[allow(unused_imports)]
+use crate::prelude::*;
+
 /// How a plain object below the reading depth is described (and recognised).
 pub const NESTED_OBJECT: &str = "an object";
 

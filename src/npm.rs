@@ -1,0 +1,353 @@
+//! The `#[wasm_bindgen]` exports of the npm package: each reads its JavaScript arguments, runs
+//! the library, and hands back a JavaScript value or an error record.
+
+#[allow(unused_imports)]
+use crate::prelude::*;
+
+use wasm_bindgen::prelude::wasm_bindgen;
+use wasm_bindgen::JsValue;
+
+use crate::error::{self, Error};
+use crate::input::Reader;
+use crate::js_object::JsObject;
+use crate::oauth::Completion;
+use crate::provider::Provider;
+use crate::response::ConnectionCreateResponse;
+use crate::url::{detect_environment, PlatformUrls};
+use crate::value::Value;
+use crate::{
+    allow_list, connection_params, create_params, guard, oauth, operations, options, path, request,
+    rules,
+};
+
+/// How deep option objects are read: the options, then `metadata` or `containerTags`.
+const OPTIONS_DEPTH: u8 = 2;
+
+/// Reads the provider, checked before anything else, and the options object.
+fn read_provider_and_options(
+    reader: &mut Reader,
+    provider: &JsValue,
+    options: &JsValue,
+) -> Result<(Value, Value), Error> {
+    let provider = reader.read_argument(provider, "provider", 0)?;
+    Provider::parse(&provider)?;
+    let options = reader.read_argument(options, "options", OPTIONS_DEPTH)?;
+    Ok((provider, options))
+}
+
+/// `createConnection(provider, options)`: client options, create parameters and request options
+/// in one object. Resolves to the created connection; rejects with an error record.
+#[wasm_bindgen(js_name = createConnection)]
+pub async fn create_connection(provider: JsValue, options: JsValue) -> Result<JsValue, JsValue> {
+    let mut reader = Reader::new();
+    async {
+        let (provider, options) = read_provider_and_options(&mut reader, &provider, &options)?;
+        let env = detect_environment(&PlatformUrls);
+        let call = request::validate_create_connection(&provider, &options, &env)?;
+        Ok(operations::create(call, &reader).await?.to_js())
+    }
+    .await
+    .map_err(Error::into_js)
+}
+
+/// `client.connections.create(provider, params, requestOptions)` for a client made with
+/// `clientOptions`. Resolves to the created connection; rejects with an error record.
+#[wasm_bindgen(js_name = connectionsCreate)]
+pub async fn connections_create(
+    client_options: JsValue,
+    provider: JsValue,
+    params: JsValue,
+    request_options: JsValue,
+) -> Result<JsValue, JsValue> {
+    let mut reader = Reader::new();
+    async {
+        let provider = reader.read_argument(&provider, "provider", 0)?;
+        Provider::parse(&provider)?;
+        let client = reader.read_argument(&client_options, "options", OPTIONS_DEPTH)?;
+        let params = reader.read_argument(&params, "params", OPTIONS_DEPTH)?;
+        let request_options = reader.read_argument(&request_options, "requestOptions", 1)?;
+        let env = detect_environment(&PlatformUrls);
+        let call = request::validate_connections_create(
+            &client,
+            &provider,
+            &params,
+            &request_options,
+            &env,
+        )?;
+        Ok(operations::create(call, &reader).await?.to_js())
+    }
+    .await
+    .map_err(Error::into_js)
+}
+
+/// Takes the `allowedHosts` entry out of an options object.
+fn take_option(options: Value, name: &str) -> (Value, Value) {
+    match options {
+        Value::Object(mut entries) => {
+            let taken = entries
+                .iter()
+                .position(|(key, _)| key == name)
+                .map(|i| entries.remove(i).1)
+                .unwrap_or(Value::Undefined);
+            (Value::Object(entries), taken)
+        }
+        other => (other, Value::Undefined),
+    }
+}
+
+/// What `startOAuth` resolves to: `{ redirected, connection }`.
+fn started(redirected: bool, connection: &ConnectionCreateResponse) -> JsValue {
+    JsObject::new()
+        .set("redirected", &JsValue::from_bool(redirected))
+        .set("connection", &connection.to_js())
+        .build()
+}
+
+/// `startOAuth(provider, options)`: creates the connection and, for OAuth providers, remembers a
+/// one-time nonce and navigates to the checked `authLink`.
+#[wasm_bindgen(js_name = startOAuth)]
+pub async fn start_oauth(provider: JsValue, options: JsValue) -> Result<JsValue, JsValue> {
+    let mut reader = Reader::new();
+    async {
+        let (provider, options) = read_provider_and_options(&mut reader, &provider, &options)?;
+        let (options, allowed_hosts) = take_option(options, "allowedHosts");
+        let env = detect_environment(&PlatformUrls);
+        let mut call = request::validate_create_connection(&provider, &options, &env)?;
+        let allowed = allow_list::parse_allowed_hosts(&allowed_hosts, &PlatformUrls)?;
+        let provider = call.provider;
+        if !provider.uses_oauth() {
+            let connection = operations::create(call, &reader).await?;
+            return Ok(started(false, &connection));
+        }
+        oauth::check_storage()?;
+        let (redirect_url, nonce) = oauth::redirect_with_nonce(call.body.redirect_url.as_deref())?;
+        create_params::check_redirect_url(&redirect_url, &PlatformUrls).map_err(|mut e| {
+            e.message = format!(
+                "{} (the current page is used when redirectUrl is not given)",
+                e.message
+            );
+            e
+        })?;
+        call.body.redirect_url = Some(redirect_url);
+        let connection = operations::create(call, &reader).await?;
+        oauth::remember_and_navigate(&nonce, provider.as_str(), &connection, &allowed)?;
+        Ok(started(true, &connection))
+    }
+    .await
+    .map_err(Error::into_js)
+}
+
+/// `redirectToAuthLink(connection, { allowedHosts })`: navigates to the connection's `authLink`
+/// after checking it against the allow-list.
+#[wasm_bindgen(js_name = redirectToAuthLink)]
+pub fn redirect_to_auth_link(connection: JsValue, options: JsValue) -> Result<JsValue, JsValue> {
+    let mut reader = Reader::new();
+    (|| {
+        let connection = reader.read_argument(&connection, "connection", 1)?;
+        if !matches!(connection, Value::Object(_)) {
+            return Err(Error::invalid(
+                "connection",
+                "connection must be the object createConnection resolved to",
+            ));
+        }
+        let options = reader.read_argument(&options, "options", 2)?;
+        rules::reject_unknown(rules::entries(&options, "options")?, &[&["allowedHosts"]])?;
+        let allowed = allow_list::parse_allowed_hosts(options.get("allowedHosts"), &PlatformUrls)?;
+        let link = match connection.get("authLink") {
+            Value::String(link) => link,
+            Value::Null | Value::Undefined => {
+                return Err(Error::invalid(
+                    "authLink",
+                    "this connection has no authLink: its provider needs no OAuth",
+                ))
+            }
+            other => {
+                return Err(Error::invalid(
+                    "authLink",
+                    format!("authLink must be a string, not {}", other.type_name()),
+                ))
+            }
+        };
+        let target = allow_list::check_auth_link(link, &allowed, &PlatformUrls)?;
+        oauth::navigate(&target)?;
+        Ok(JsValue::UNDEFINED)
+    })()
+    .map_err(Error::into_js)
+}
+
+/// What `completeOAuth` resolves to.
+struct Completed {
+    ok: bool,
+    error: Option<String>,
+    connection_id: Option<String>,
+    provider: Option<String>,
+}
+
+impl Completed {
+    /// `{ ok, error?, connectionId?, provider? }`.
+    fn to_js(&self) -> JsValue {
+        JsObject::new()
+            .set("ok", &JsValue::from_bool(self.ok))
+            .text_if("error", self.error.as_deref())
+            .text_if("connectionId", self.connection_id.as_deref())
+            .text_if("provider", self.provider.as_deref())
+            .build()
+    }
+}
+
+/// `completeOAuth(url?)`: `null` on an ordinary page load, else how the round trip ended.
+#[wasm_bindgen(js_name = completeOAuth)]
+pub fn complete_oauth(url: JsValue) -> Result<JsValue, JsValue> {
+    let mut reader = Reader::new();
+    (|| {
+        let url = match reader.read_argument(&url, "url", 0)? {
+            Value::Undefined => None,
+            Value::String(text) => Some(text),
+            other => {
+                return Err(Error::invalid(
+                    "url",
+                    format!("url must be a string, not {}", other.type_name()),
+                ))
+            }
+        };
+        let completed = match oauth::complete(url.as_deref())? {
+            None => return Ok(JsValue::NULL),
+            Some(Completion::Connected {
+                connection_id,
+                provider,
+            }) => Completed {
+                ok: true,
+                error: None,
+                connection_id: Some(connection_id),
+                provider: Some(provider),
+            },
+            Some(Completion::Failed {
+                error,
+                connection_id,
+                provider,
+            }) => Completed {
+                ok: false,
+                error: Some(error),
+                connection_id,
+                provider,
+            },
+        };
+        Ok(completed.to_js())
+    })()
+    .map_err(Error::into_js)
+}
+
+/// Reads a path argument: a connection id, or a provider name.
+fn read_path_argument(
+    reader: &mut Reader,
+    value: &JsValue,
+    is_provider: bool,
+) -> Result<String, Error> {
+    if is_provider {
+        let provider = reader.read_argument(value, "provider", 0)?;
+        Ok(Provider::parse(&provider)?.as_str().to_string())
+    } else {
+        path::connection_id(&reader.read_argument(value, "connectionId", 0)?)
+    }
+}
+
+/// The JSON body `{ containerTags }` of list, getByTag, deleteByProvider, import and
+/// listDocuments; with `required`, at least one tag.
+#[inline(never)]
+fn tags_body(params: &Value, required: bool) -> Result<JsValue, Error> {
+    operations::stringify(&connection_params::parse_tags(params, required)?.to_js())
+}
+
+/// The body of configure: `{ resources }` as the caller wrote them, encoded by `JSON.stringify`.
+fn configure_body(params: &JsValue) -> Result<JsValue, Error> {
+    let resources = guard::get(params, "resources")
+        .map_err(|_| Error::invalid("resources", "resources could not be read"))?;
+    let body = js_sys::Object::new();
+    let _ = js_sys::Reflect::set(&body, &JsValue::from_str("resources"), &resources);
+    operations::stringify(&body).map_err(|_| {
+        Error::invalid(
+            "resources",
+            "resources could not be encoded as JSON (a cycle or a bigint?)",
+        )
+    })
+}
+
+/// `client.connections.<operation>(first, second, requestOptions)` for every operation but
+/// create: list, getByID, getByTag, deleteByID, deleteByProvider, import, listDocuments,
+/// resources, configure, and waitForConnection (whose options take the place of
+/// `requestOptions`). Arguments are checked in order, then the client's options, then the call's.
+#[wasm_bindgen(js_name = connectionsCall)]
+pub async fn connections_call(
+    operation: String,
+    client_options: JsValue,
+    first: JsValue,
+    second: JsValue,
+    request_options: JsValue,
+) -> Result<JsValue, JsValue> {
+    use crate::connection_params as params;
+    use crate::operations::{Operation, Session};
+
+    let mut reader = Reader::new();
+    let result: Result<JsValue, Error> = async {
+        let op = operation.as_str();
+        let by_provider = matches!(
+            op,
+            "getByTag" | "deleteByProvider" | "import" | "listDocuments"
+        );
+        let target = if op == "list" {
+            String::new()
+        } else {
+            read_path_argument(&mut reader, &first, by_provider)?
+        };
+        let client = reader.read_argument(&client_options, "options", OPTIONS_DEPTH)?;
+        let client = request::validate_client(&client, &detect_environment(&PlatformUrls))?;
+        let params_js = if op == "list" { &first } else { &second };
+        let params = reader.read_argument(params_js, "params", OPTIONS_DEPTH)?;
+        let (request, wait) = if op == "waitForConnection" {
+            let wait = params::parse_wait_options(&params)?;
+            let request = options::RequestConfig {
+                signal: wait.signal,
+                ..Default::default()
+            };
+            (request, Some(wait))
+        } else {
+            let request_options = reader.read_argument(&request_options, "requestOptions", 1)?;
+            (request::validate_request_options(&request_options)?, None)
+        };
+        let session = Session {
+            client,
+            request,
+            reader: &reader,
+        };
+        if let Some(wait) = wait {
+            return session.wait_for_connection(&target, &wait).await;
+        }
+        // One copy of the encoding for every operation whose body is the container tags.
+        let tags = |required: bool| tags_body(&params, required);
+        let operation = match op {
+            "list" => Operation::list(tags(false)?),
+            "getByID" => Operation::get_by_id(&target),
+            "getByTag" => Operation::get_by_tag(&target, tags(true)?),
+            "deleteByID" => {
+                Operation::delete_by_id(&target, params::parse_delete_documents(&params)?)
+            }
+            "deleteByProvider" => Operation::delete_by_provider(&target, tags(true)?),
+            "import" => Operation::import(&target, tags(false)?),
+            "listDocuments" => Operation::list_documents(&target, tags(false)?),
+            "resources" => Operation::resources(&target, &params::parse_resources_query(&params)?),
+            "configure" => {
+                params::check_configure(&params)?;
+                Operation::configure(&target, configure_body(params_js)?)
+            }
+            _ => {
+                return Err(Error::new(
+                    error::ErrorCode::InvalidRequest,
+                    "this package does not know that operation",
+                ))
+            }
+        };
+        session.run(operation).await
+    }
+    .await;
+    result.map_err(Error::into_js)
+}
