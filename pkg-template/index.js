@@ -119,7 +119,7 @@ async function call(run) {
 
 /** Create a connection in one call: client options, create parameters and request options together. */
 export function createConnection(provider, options) {
-  return call((module) => module.createConnection(provider, options));
+  return call((module) => module.run("createConnection", undefined, provider, options));
 }
 
 /**
@@ -139,7 +139,7 @@ export const DEFAULT_ALLOWED_HOSTS = Object.freeze([
  * with a one-time nonce kept in sessionStorage. Options: createConnection's plus `allowedHosts`.
  */
 export function startOAuth(provider, options) {
-  return call((module) => module.startOAuth(provider, options));
+  return call((module) => module.run("startOAuth", undefined, provider, options));
 }
 
 /** Reads the page's return from OAuth: `null` on an ordinary load, else how the round trip ended. */
@@ -162,12 +162,12 @@ class Connections {
 
   /** Runs one operation other than create in the wasm module. */
   #call(operation, first, second, requestOptions) {
-    return call((module) => module.connectionsCall(operation, this.#options, first, second, requestOptions));
+    return call((module) => module.run(operation, this.#options, first, second, requestOptions));
   }
 
   /** Creates a connection; resolves to `{ id, authLink, expiresIn, redirectsTo }`. */
   create(provider, params, requestOptions) {
-    return call((module) => module.connectionsCreate(this.#options, provider, params, requestOptions));
+    return call((module) => module.run("create", this.#options, provider, params, requestOptions));
   }
 
   /** Lists connections, optionally those having every one of `containerTags`. */

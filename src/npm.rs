@@ -35,9 +35,32 @@ fn read_provider_and_options(
     Ok((provider, options))
 }
 
+/// The one asynchronous export: runs `operation` with its arguments, so that the module holds
+/// one promise wrapper and one state machine instead of one per export.
+///
+/// - `createConnection` and `startOAuth`: `first` is the provider, `second` the options.
+/// - `create`: `client` is the client's options, `first` the provider, `second` the create
+///   parameters, `third` the request options.
+/// - every other operation of `client.connections`: `client` is the client's options, then the
+///   operation's arguments (`list` takes its parameters first), `third` the request options.
+#[wasm_bindgen]
+pub async fn run(
+    operation: String,
+    client: JsValue,
+    first: JsValue,
+    second: JsValue,
+    third: JsValue,
+) -> Result<JsValue, JsValue> {
+    match operation.as_str() {
+        "createConnection" => create_connection(first, second).await,
+        "startOAuth" => start_oauth(first, second).await,
+        "create" => connections_create(client, first, second, third).await,
+        _ => connections_call(operation, client, first, second, third).await,
+    }
+}
+
 /// `createConnection(provider, options)`: client options, create parameters and request options
 /// in one object. Resolves to the created connection; rejects with an error record.
-#[wasm_bindgen(js_name = createConnection)]
 pub async fn create_connection(provider: JsValue, options: JsValue) -> Result<JsValue, JsValue> {
     let mut reader = Reader::new();
     async {
@@ -52,7 +75,6 @@ pub async fn create_connection(provider: JsValue, options: JsValue) -> Result<Js
 
 /// `client.connections.create(provider, params, requestOptions)` for a client made with
 /// `clientOptions`. Resolves to the created connection; rejects with an error record.
-#[wasm_bindgen(js_name = connectionsCreate)]
 pub async fn connections_create(
     client_options: JsValue,
     provider: JsValue,
@@ -105,7 +127,6 @@ fn started(redirected: bool, connection: &ConnectionCreateResponse) -> JsValue {
 
 /// `startOAuth(provider, options)`: creates the connection and, for OAuth providers, remembers a
 /// one-time nonce and navigates to the checked `authLink`.
-#[wasm_bindgen(js_name = startOAuth)]
 pub async fn start_oauth(provider: JsValue, options: JsValue) -> Result<JsValue, JsValue> {
     let mut reader = Reader::new();
     async {
@@ -276,7 +297,6 @@ fn configure_body(params: &JsValue) -> Result<JsValue, Error> {
 /// create: list, getByID, getByTag, deleteByID, deleteByProvider, import, listDocuments,
 /// resources, configure, and waitForConnection (whose options take the place of
 /// `requestOptions`). Arguments are checked in order, then the client's options, then the call's.
-#[wasm_bindgen(js_name = connectionsCall)]
 pub async fn connections_call(
     operation: String,
     client_options: JsValue,
