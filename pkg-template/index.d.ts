@@ -20,8 +20,9 @@ export type Provider =
 
 /**
  * Extra `fetch` settings applied to every request. Only these keys are accepted; any other key
- * makes the call reject with `invalid_request`. The package always sends `redirect: "error"` and
- * `cache: "no-store"`.
+ * makes the call reject with `invalid_request`. The package always sends `redirect: "error"`, and
+ * `cache: "no-store"` with GETs (POST and DELETE keep the default mode, which browsers never
+ * answer from the HTTP cache, so a cross-origin call keeps Chromium's CORS preflight cache).
  */
 export interface FetchOptions {
   /**

@@ -66,15 +66,18 @@ async function load(input) {
 /**
  * Bytes or a module given to init(), compiled and checked to be this package's module before
  * the glue instantiates it: the glue keeps the first instance it finishes for good, so a foreign
- * module would leave every later call broken.
+ * module would leave every later call broken. The build gives the module's imports and exports
+ * short names and writes them into the glue: the module is the package's own when it imports
+ * exactly the functions of the glue's import object and exports exactly the names the glue uses.
  */
 async function ownModule(given) {
   const module = given instanceof WebAssembly.Module ? given : await WebAssembly.compile(given);
-  const ours = WebAssembly.Module.imports(module).every(
-    (entry) => entry.module.endsWith("supermemory_connections_bg.js") || entry.module.includes("/supermemory-connections-"),
-  );
-  const started = WebAssembly.Module.exports(module).some((entry) => entry.name === "__wbindgen_start");
-  if (!ours || !started) throw new TypeError("the module does not have this package's imports and exports");
+  const provided = wasm.wasmImports();
+  const names = (entries) => entries.map((entry) => `${entry.module}.${entry.name}`).sort().join();
+  const imports = Object.keys(provided).flatMap((name) => Object.keys(provided[name]).map((field) => ({ module: name, name: field })));
+  const ours = names(WebAssembly.Module.imports(module)) === names(imports);
+  const exports = WebAssembly.Module.exports(module).map((entry) => entry.name).join();
+  if (!ours || exports !== wasm.wasmExports) throw new TypeError("the module does not have this package's imports and exports");
   return module;
 }
 

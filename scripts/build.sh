@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# Builds the npm package into pkg/: release wasm, wasm-bindgen --target web, wasm-opt -Oz;
+# Builds the npm package into pkg/: release wasm, wasm-bindgen --target web, wasm-opt -Oz, short
+# import and export names;
 # pkg/index.js is pkg-template/index.js and the wasm-bindgen glue in one minified ES module
 # (esbuild), so a page fetches one script and the wasm; then the other hand-written files from
 # pkg-template/ with the crate's version. Installs what is missing first (scripts/setup.sh), unless
@@ -19,6 +20,9 @@ wasm-bindgen --target web --no-typescript --out-dir target/bindgen --out-name "$
 mkdir pkg
 node_modules/.bin/wasm-opt -Oz --converge --strip-producers \
   "target/bindgen/${name}_bg.wasm" -o "pkg/${name}_bg.wasm"
+# Short names for the wasm's imports and exports, in the wasm and in the glue; fails the build
+# when the two do not match name for name (scripts/minify-wasm-names.mjs).
+node scripts/minify-wasm-names.mjs "pkg/${name}_bg.wasm" "target/bindgen/${name}.js"
 cp pkg-template/index.js target/bindgen/index.js
 node_modules/.bin/esbuild target/bindgen/index.js --bundle --format=esm --minify \
   --legal-comments=none --log-level=warning \

@@ -61,7 +61,8 @@ browser_tests() {
 # package's wasm (its panic handler only links without the test harness's std).
 clippy_library_and_npm_crate() {
   cargo clippy --target wasm32-unknown-unknown --lib -- -D warnings &&
-    cargo clippy --target wasm32-unknown-unknown -p supermemory-connections-npm -- -D warnings
+    cargo clippy --target wasm32-unknown-unknown -p supermemory-connections-npm -- -D warnings &&
+    cargo clippy --target wasm32-unknown-unknown -p supermemory-connections-example -- -D warnings
 }
 
 pack_lists_wasm() {
@@ -73,7 +74,7 @@ pack_lists_wasm() {
 
 step "cargo fmt --check (every crate)" cargo fmt --all --check
 step "cargo clippy (wasm32, all targets, npm feature)" cargo clippy --target wasm32-unknown-unknown --all-targets --features npm -- -D warnings
-step "cargo clippy (wasm32, the library alone; the npm crate)" clippy_library_and_npm_crate
+step "cargo clippy (wasm32, the library alone; the npm crate; the example app)" clippy_library_and_npm_crate
 step "cargo clippy (native, all targets, npm feature)" cargo clippy --all-targets --features npm -- -D warnings
 step "repository: shell scripts pass bash -n and shellcheck; nothing outside the repository is read" node --test tests/repo/
 step "native unit tests" cargo test --features npm
@@ -83,6 +84,7 @@ step "size budget: what a browser downloads, gzip, against size-budget.json" nod
 step "TypeScript: consumer compiles, wrong code does not" node tests/types/check.mjs pkg/index.d.ts
 step "API reference is current and documents every export" node --test tests/types/api-reference.test.mjs
 step "consumers: the packed tarball in a plain page, workers, Vite, webpack, Node and TypeScript; publint, attw" node --test tests/consumers/
+step "consumer crate: a Rust-only page with its own allocator links the library, exports only its own function, and creates a connection in Chromium" node --test tests/consumer-crate/
 step "contract check: the package's requests through Prism against the OpenAPI document" node --test tests/contract/
 step "JS tests (emulator, demo server, package and demo page in Chromium)" node --test --test-concurrency=2 tests/js/
 step "wasm tests in headless Chromium" browser_tests

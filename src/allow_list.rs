@@ -45,8 +45,8 @@ pub fn parse_allowed_hosts(
         other => {
             return Err(Error::invalid(
                 "allowedHosts",
-                format!(
-                    "allowedHosts must be an array of strings, not {}",
+                text!(
+                    "allowedHosts must be an array of strings, not ",
                     other.type_name()
                 ),
             ))
@@ -55,7 +55,7 @@ pub fn parse_allowed_hosts(
     items
         .iter()
         .enumerate()
-        .map(|(i, item)| parse_entry(item, &format!("allowedHosts[{i}]"), urls))
+        .map(|(i, item)| parse_entry(item, &text!("allowedHosts[", i, "]"), urls))
         .collect()
 }
 
@@ -63,7 +63,7 @@ fn parse_entry(value: &Value, field: &str, urls: &dyn UrlParser) -> Result<Allow
     let Value::String(text) = value else {
         return Err(Error::invalid(
             field,
-            format!("{field} must be a string, not {}", value.type_name()),
+            text!(field, " must be a string, not ", value.type_name()),
         ));
     };
     let host_char = |c: char| c.is_ascii_alphanumeric() || c == '-' || c == '.';
@@ -83,7 +83,7 @@ fn parse_entry(value: &Value, field: &str, urls: &dyn UrlParser) -> Result<Allow
         Some(url) => Ok(AllowedEntry::Origin(url.origin)),
         None => Err(Error::invalid(
             field,
-            format!("{field} must be a bare host name such as api.notion.com (https only), or a loopback origin such as http://127.0.0.1:8080"),
+            text!(field, " must be a bare host name such as api.notion.com (https only), or a loopback origin such as http://127.0.0.1:8080"),
         )),
     }
 }

@@ -5,11 +5,11 @@ use crate::prelude::*;
 
 use wasm_bindgen::JsValue;
 
-use crate::client::HttpAnswer;
 use crate::error::{Error, ErrorCode};
 use crate::guard;
 use crate::input::Reader;
 use crate::response::{parse_error_body, retry_after_seconds};
+use crate::transport::HttpAnswer;
 use crate::value::Value;
 
 /// How deep an answer is read: an array of objects whose fields hold objects of scalars.
@@ -41,9 +41,10 @@ pub fn json_or_error_both(answer: &HttpAnswer) -> Result<(JsValue, Value), Error
         return parse_json_both(&answer.text).ok_or_else(|| {
             Error::new(
                 ErrorCode::InvalidResponse,
-                format!(
-                    "the API answered {} with a body that is not JSON",
-                    answer.status
+                text!(
+                    "the API answered ",
+                    answer.status,
+                    " with a body that is not JSON"
                 ),
             )
             .with_status(answer.status)
@@ -67,12 +68,13 @@ pub fn error_from_answer(answer: &HttpAnswer) -> Error {
                 .trim()
                 .is_empty() =>
         {
-            format!(
-                "the API answered {} with a body that is not JSON (a proxy's error page?)",
-                answer.status
+            text!(
+                "the API answered ",
+                answer.status,
+                " with a body that is not JSON (a proxy's error page?)"
             )
         }
-        None => format!("the API answered {}", answer.status),
+        None => text!("the API answered ", answer.status),
     };
     let mut error = Error::new(code, message).with_status(answer.status);
     error.details = details;

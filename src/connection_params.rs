@@ -48,6 +48,7 @@ pub fn parse_tags(params: &Value, required: bool) -> Result<TagsBody, Error> {
 }
 
 /// Reads deleteByID's `{ deleteDocuments }`: required, a boolean or `"true"` / `"false"`.
+#[cfg_attr(not(feature = "npm"), allow(dead_code))]
 pub fn parse_delete_documents(params: &Value) -> Result<bool, Error> {
     rules::reject_unknown(rules::entries(params, "params")?, &[&["deleteDocuments"]])?;
     match params.get("deleteDocuments") {
@@ -60,7 +61,7 @@ pub fn parse_delete_documents(params: &Value) -> Result<bool, Error> {
         )),
         other => Err(Error::invalid(
             "deleteDocuments",
-            format!("deleteDocuments must be true or false, not {}", other.type_name()),
+            text!("deleteDocuments must be true or false, not ", other.type_name()),
         )),
     }
 }
@@ -76,18 +77,18 @@ pub fn parse_resources_query(params: &Value) -> Result<String, Error> {
     )?;
     let mut pairs = Vec::new();
     if let Some(page) = rules::integer(params.get("page"), "page", 1.0, f64::from(u32::MAX))? {
-        pairs.push(format!("page={}", page as u64));
+        pairs.push(text!("page=", (page as u64)));
     }
     if let Some(per_page) = rules::integer(params.get("per_page"), "per_page", 1.0, MAX_PER_PAGE)? {
-        pairs.push(format!("per_page={}", per_page as u64));
+        pairs.push(text!("per_page=", (per_page as u64)));
     }
     if let Some(parent) = rules::non_empty_string(params.get("parent_id"), "parent_id")? {
-        pairs.push(format!("parent_id={}", encode_component(parent)));
+        pairs.push(text!("parent_id=", encode_component(parent)));
     }
     Ok(if pairs.is_empty() {
         String::new()
     } else {
-        format!("?{}", pairs.join("&"))
+        text!("?", pairs.join("&"))
     })
 }
 
@@ -98,10 +99,10 @@ pub fn check_configure(params: &Value) -> Result<(), Error> {
         Value::Array(items) => {
             for (i, item) in items.iter().enumerate() {
                 if !item.is_plain_object() {
-                    let field = format!("resources[{i}]");
+                    let field = text!("resources[", i, "]");
                     return Err(Error::invalid(
                         field.as_str(),
-                        format!("{field} must be a plain object, not {}", item.type_name()),
+                        text!(field, " must be a plain object, not ", item.type_name()),
                     ));
                 }
             }
@@ -113,8 +114,8 @@ pub fn check_configure(params: &Value) -> Result<(), Error> {
         )),
         other => Err(Error::invalid(
             "resources",
-            format!(
-                "resources must be an array of objects, not {}",
+            text!(
+                "resources must be an array of objects, not ",
                 other.type_name()
             ),
         )),

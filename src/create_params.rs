@@ -162,8 +162,8 @@ pub fn parse_create_params(options: &Value, urls: &dyn UrlParser) -> Result<Crea
         other => {
             return Err(Error::invalid(
                 "metadata",
-                format!(
-                    "metadata must be a plain object or null, not {}",
+                text!(
+                    "metadata must be a plain object or null, not ",
                     other.type_name()
                 ),
             ))
@@ -214,11 +214,12 @@ fn parse_metadata(entries: &[(String, Value)]) -> Result<Metadata, Error> {
             Value::Bool(b) => MetadataValue::Bool(*b),
             Value::Undefined => continue,
             other => {
-                let field = format!("metadata.{key}");
+                let field = text!("metadata.", key);
                 return Err(Error::invalid(
                     field.as_str(),
-                    format!(
-                        "{field} must be a string, a finite number or a boolean (metadata is flat), not {}",
+                    text!(
+                        field,
+                        " must be a string, a finite number or a boolean (metadata is flat), not ",
                         other.type_name()
                     ),
                 ));
@@ -258,10 +259,10 @@ pub fn check_provider_metadata(
             for key in S3_OPTIONAL {
                 if let Some(value) = get(key) {
                     let MetadataValue::String(text) = value else {
-                        let field = format!("metadata.{key}");
+                        let field = text!("metadata.", key);
                         return Err(Error::invalid(
                             field.as_str(),
-                            format!("{field} must be a string"),
+                            text!(field, " must be a string"),
                         ));
                     };
                     if *key == "endpoint" {
@@ -281,20 +282,20 @@ fn required_string<'a>(
     key: &str,
     provider: &str,
 ) -> Result<&'a str, Error> {
-    let field = format!("metadata.{key}");
+    let field = text!("metadata.", key);
     match value {
         Some(MetadataValue::String(text)) if !text.is_empty() => Ok(text),
         Some(MetadataValue::String(_)) => Err(Error::invalid(
             field.as_str(),
-            format!("{field} must not be empty"),
+            text!(field, " must not be empty"),
         )),
         Some(_) => Err(Error::invalid(
             field.as_str(),
-            format!("{field} must be a string"),
+            text!(field, " must be a string"),
         )),
         None => Err(Error::invalid(
             field.as_str(),
-            format!("{provider} needs {field}"),
+            text!(provider, " needs ", field),
         )),
     }
 }
@@ -304,7 +305,7 @@ fn check_http_url(text: &str, field: &str, urls: &dyn UrlParser) -> Result<(), E
         Some(url) if url.is_http() && !url.hostname.is_empty() => Ok(()),
         _ => Err(Error::invalid(
             field,
-            format!("{field} must be an absolute http: or https: URL"),
+            text!(field, " must be an absolute http: or https: URL"),
         )),
     }
 }

@@ -8,8 +8,10 @@ use core::fmt;
 
 use wasm_bindgen::JsValue;
 
-/// The closed set of error codes a `SupermemoryError` carries.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+/// What went wrong: the code of an [`Error`](crate::Error), named as the npm package's
+/// `SupermemoryError.code` names it ([`ErrorCode::as_str`]).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub enum ErrorCode {
     /// Validation failed before any I/O.
     InvalidRequest,
@@ -48,7 +50,7 @@ pub enum ErrorCode {
 }
 
 impl ErrorCode {
-    /// The code as JavaScript sees it.
+    /// The code as the npm package names it (`"invalid_request"`, `"rate_limited"`, ...).
     pub fn as_str(self) -> &'static str {
         match self {
             ErrorCode::InvalidRequest => "invalid_request",
@@ -72,6 +74,7 @@ impl ErrorCode {
     }
 
     /// The code for a non-2xx HTTP status.
+    #[doc(hidden)]
     pub fn for_status(status: u16) -> ErrorCode {
         match status {
             400 => ErrorCode::BadRequest,

@@ -53,7 +53,7 @@ pub fn merge_headers(
         headers.push(("Content-Type".to_string(), "application/json".to_string()));
     }
     if let Some(key) = api_key {
-        headers.push(("Authorization".to_string(), format!("Bearer {key}")));
+        headers.push(("Authorization".to_string(), text!("Bearer ", key)));
     }
     for (name, value) in defaults {
         headers.retain(|(existing, _)| !existing.eq_ignore_ascii_case(name));

@@ -16,7 +16,7 @@ use crate::value::{Handle, Value, NESTED_OBJECT};
 const MAX_ENTRIES: usize = 10_000;
 
 /// Reads JavaScript values and keeps aside the ones Rust only passes back (functions, signals).
-#[derive(Debug, Default)]
+#[derive(Debug, Clone, Default)]
 pub struct Reader {
     kept: Vec<JsValue>,
     object_prototype: Option<JsValue>,
@@ -51,7 +51,7 @@ impl Reader {
         let name = self.name_of(path);
         Err(Error::invalid(
             name,
-            format!("{name} contains an unpaired surrogate"),
+            text!(name, " contains an unpaired surrogate"),
         ))
     }
 
@@ -76,6 +76,7 @@ impl Reader {
 
     /// Reads an argument of an exported function. No argument is ever an array, so an array is
     /// reported as one without reading its items (and running their getters).
+    #[cfg_attr(not(feature = "npm"), allow(dead_code))]
     pub fn read_argument(
         &mut self,
         value: &JsValue,
@@ -119,7 +120,7 @@ impl Reader {
             return Ok(Value::Other("an unsupported value"));
         }
         let name = if path.is_empty() { self.root } else { path };
-        let unreadable = |_| Error::invalid(name, format!("{name} could not be read"));
+        let unreadable = |_| Error::invalid(name, text!(name, " could not be read"));
         if is_array(value).map_err(unreadable)? {
             return if depth == 0 {
                 Ok(Value::Other("an array"))
@@ -152,10 +153,10 @@ impl Reader {
     /// The error for a value that threw while being read.
     fn unreadable(&self, path: &str) -> Error {
         let name = self.name_of(path);
-        Error::invalid(name, format!("{name} could not be read"))
+        Error::invalid(name, text!(name, " could not be read"))
     }
 
-    fn keep(&mut self, value: &JsValue) -> Handle {
+    pub(crate) fn keep(&mut self, value: &JsValue) -> Handle {
         self.kept.push(value.clone());
         Handle(self.kept.len() - 1)
     }
@@ -185,14 +186,14 @@ impl Reader {
             let name = self.name_of(path);
             return Err(Error::invalid(
                 name,
-                format!("{name} has more than {MAX_ENTRIES} items"),
+                text!(name, " has more than ", MAX_ENTRIES, " items"),
             ));
         }
         let mut items = Vec::with_capacity(length as usize);
         for index in 0..length as u32 {
-            let item_path = format!("{path}[{index}]");
+            let item_path = text!(path, "[", index, "]");
             let item = guard::get_index(value, index).map_err(|_| {
-                Error::invalid(item_path.as_str(), format!("{item_path} could not be read"))
+                Error::invalid(item_path.as_str(), text!(item_path, " could not be read"))
             })?;
             items.push(self.read(&item, &item_path, depth)?);
         }
@@ -205,7 +206,7 @@ impl Reader {
             let name = self.name_of(path);
             return Err(Error::invalid(
                 name,
-                format!("{name} has more than {MAX_ENTRIES} keys"),
+                text!(name, " has more than ", MAX_ENTRIES, " keys"),
             ));
         }
         let mut entries = Vec::with_capacity(keys.length() as usize);
@@ -214,25 +215,25 @@ impl Reader {
                 let name = self.name_of(path);
                 return Err(Error::invalid(
                     name,
-                    format!("{name} has a symbol key: only string keys are allowed"),
+                    text!(name, " has a symbol key: only string keys are allowed"),
                 ));
             };
             if self.text(&key, name.clone(), path).is_err() {
                 let name = self.name_of(path);
                 return Err(Error::invalid(
                     name,
-                    format!("{name} has a key that contains an unpaired surrogate"),
+                    text!(name, " has a key that contains an unpaired surrogate"),
                 ));
             }
             let entry_path = if path.is_empty() {
                 name.clone()
             } else {
-                format!("{path}.{name}")
+                text!(path, ".", name)
             };
             let entry = guard::get_key(value, &key).map_err(|_| {
                 Error::invalid(
                     entry_path.as_str(),
-                    format!("{entry_path} could not be read: its getter threw"),
+                    text!(entry_path, " could not be read: its getter threw"),
                 )
             })?;
             let entry = self.read(&entry, &entry_path, depth)?;

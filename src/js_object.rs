@@ -30,6 +30,7 @@ impl JsObject {
     }
 
     /// Sets `key` to a string or `null`.
+    #[cfg_attr(not(feature = "npm"), allow(dead_code))]
     pub fn text_or_null(self, key: &str, value: Option<&str>) -> JsObject {
         match value {
             Some(text) => self.text(key, text),

@@ -143,9 +143,9 @@ pub async fn start_oauth(provider: JsValue, options: JsValue) -> Result<JsValue,
         oauth::check_storage()?;
         let (redirect_url, nonce) = oauth::redirect_with_nonce(call.body.redirect_url.as_deref())?;
         create_params::check_redirect_url(&redirect_url, &PlatformUrls).map_err(|mut e| {
-            e.message = format!(
-                "{} (the current page is used when redirectUrl is not given)",
-                e.message
+            e.message = text!(
+                e.message,
+                " (the current page is used when redirectUrl is not given)"
             );
             e
         })?;
@@ -185,7 +185,7 @@ pub fn redirect_to_auth_link(connection: JsValue, options: JsValue) -> Result<Js
             other => {
                 return Err(Error::invalid(
                     "authLink",
-                    format!("authLink must be a string, not {}", other.type_name()),
+                    text!("authLink must be a string, not ", other.type_name()),
                 ))
             }
         };
@@ -227,7 +227,7 @@ pub fn complete_oauth(url: JsValue) -> Result<JsValue, JsValue> {
             other => {
                 return Err(Error::invalid(
                     "url",
-                    format!("url must be a string, not {}", other.type_name()),
+                    text!("url must be a string, not ", other.type_name()),
                 ))
             }
         };
@@ -370,4 +370,11 @@ pub async fn connections_call(
     }
     .await;
     result.map_err(Error::into_js)
+}
+
+/// What the browser tests of the allow-list reach inside the crate (the `npm` feature only).
+#[doc(hidden)]
+pub mod test_hooks {
+    pub use crate::allow_list::{check_auth_link, default_entries, AllowedEntry};
+    pub use crate::url::PlatformUrls;
 }

@@ -106,7 +106,13 @@ fn new_nonce() -> Result<String, Error> {
         .unchecked_into();
     let bytes = Uint8Array::new_with_length(NONCE_BYTES);
     guard::call(&fill, &crypto, &[&bytes]).map_err(|_| unavailable())?;
-    Ok(bytes.to_vec().iter().map(|b| format!("{b:02x}")).collect())
+    const HEX: &[u8; 16] = b"0123456789abcdef";
+    let mut nonce = String::with_capacity(NONCE_BYTES as usize * 2);
+    for byte in bytes.to_vec() {
+        nonce.push(char::from(HEX[usize::from(byte >> 4)]));
+        nonce.push(char::from(HEX[usize::from(byte & 15)]));
+    }
+    Ok(nonce)
 }
 
 fn is_nonce(text: &str) -> bool {
@@ -178,7 +184,7 @@ pub fn remember_and_navigate(
         .and_then(|t| t.as_string())
         .unwrap_or_default();
     storage()?
-        .set_item(&format!("{STORAGE_PREFIX}{nonce}"), &text)
+        .set_item(&text!(STORAGE_PREFIX, nonce), &text)
         .map_err(|e| {
             Error::new(
                 ErrorCode::InvalidRequest,
@@ -243,7 +249,7 @@ pub fn complete(url: Option<&str>) -> Result<Option<Completion>, Error> {
 /// Reads and deletes the pending round trip stored under `nonce`.
 fn take_entry(nonce: &str) -> Result<Option<(String, String)>, Error> {
     let storage = storage()?;
-    let key = format!("{STORAGE_PREFIX}{nonce}");
+    let key = text!(STORAGE_PREFIX, nonce);
     let text = storage.get_item(&key).ok().flatten();
     let _ = storage.remove_item(&key);
     let Some(text) = text else { return Ok(None) };

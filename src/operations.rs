@@ -6,7 +6,6 @@ use crate::prelude::*;
 use wasm_bindgen::{JsCast, JsValue};
 
 use crate::answer::{error_from_answer, json_or_error, json_or_error_both};
-use crate::client::{HttpAnswer, HttpRequest, Method, Transport};
 use crate::connection_params::WaitOptions;
 use crate::error::{Error, ErrorCode};
 use crate::input::Reader;
@@ -16,6 +15,7 @@ use crate::response::{parse_create_response, ConnectionCreateResponse};
 use crate::retry::{self, Decision, RetryPolicy};
 use crate::shapes;
 use crate::timer::sleep;
+use crate::transport::{HttpAnswer, HttpRequest, Method, Transport};
 use crate::value::Value;
 
 /// `JSON.stringify` of a JavaScript value; the text stays a JavaScript string.
@@ -126,18 +126,23 @@ impl Operation {
 
     /// `GET /v3/connections/{connectionId}`.
     pub fn get_by_id(id: &str) -> Self {
-        Self::get_checked(format!("/v3/connections/{id}"), check_one_connection)
+        Self::get_checked(text!("/v3/connections/", id), check_one_connection)
     }
 
     /// `POST /v3/connections/{provider}/connection`.
     pub fn get_by_tag(provider: &str, body: JsValue) -> Self {
-        let path = format!("/v3/connections/{provider}/connection");
+        let path = text!("/v3/connections/", provider, "/connection");
         Self::post_checked(path, body, check_one_connection)
     }
 
     /// `DELETE /v3/connections/{connectionId}?deleteDocuments=...`.
     pub fn delete_by_id(id: &str, delete_documents: bool) -> Self {
-        let path = format!("/v3/connections/{id}?deleteDocuments={delete_documents}");
+        let path = text!(
+            "/v3/connections/",
+            id,
+            "?deleteDocuments=",
+            delete_documents
+        );
         Operation {
             outgoing: Outgoing::json(Method::Delete, path, None),
             answer: AnswerKind::Deleted,
@@ -146,7 +151,7 @@ impl Operation {
 
     /// `DELETE /v3/connections/{provider}` with the container tags.
     pub fn delete_by_provider(provider: &str, body: JsValue) -> Self {
-        let path = format!("/v3/connections/{provider}");
+        let path = text!("/v3/connections/", provider);
         Operation {
             outgoing: Outgoing::json(Method::Delete, path, Some(body)),
             answer: AnswerKind::Deleted,
@@ -155,7 +160,7 @@ impl Operation {
 
     /// `POST /v3/connections/{provider}/import`: resolves to the answer's text.
     pub fn import(provider: &str, body: JsValue) -> Self {
-        let path = format!("/v3/connections/{provider}/import");
+        let path = text!("/v3/connections/", provider, "/import");
         Operation {
             outgoing: Outgoing::text(Method::Post, path, Some(body)),
             answer: AnswerKind::Text,
@@ -164,19 +169,19 @@ impl Operation {
 
     /// `POST /v3/connections/{provider}/documents`.
     pub fn list_documents(provider: &str, body: JsValue) -> Self {
-        let path = format!("/v3/connections/{provider}/documents");
+        let path = text!("/v3/connections/", provider, "/documents");
         Self::post_checked(path, body, shapes::check_documents)
     }
 
     /// `GET /v3/connections/{connectionId}/resources`.
     pub fn resources(id: &str, query: &str) -> Self {
-        let path = format!("/v3/connections/{id}/resources{query}");
+        let path = text!("/v3/connections/", id, "/resources", query);
         Self::get_checked(path, shapes::check_resources)
     }
 
     /// `POST /v3/connections/{connectionId}/configure`.
     pub fn configure(id: &str, body: JsValue) -> Self {
-        let path = format!("/v3/connections/{id}/configure");
+        let path = text!("/v3/connections/", id, "/configure");
         Self::post_checked(path, body, shapes::check_configured)
     }
 }
@@ -211,7 +216,7 @@ impl Session<'_> {
     pub async fn send(&self, outgoing: Outgoing) -> Result<HttpAnswer, Error> {
         let request = HttpRequest {
             method: outgoing.method,
-            url: format!("{}{}", self.client.base_url, outgoing.path),
+            url: text!(self.client.base_url, outgoing.path),
             body: outgoing.body,
             accept: outgoing.accept,
         };
@@ -274,9 +279,10 @@ impl Session<'_> {
             if left <= 0.0 {
                 return Err(Error::new(
                     ErrorCode::Timeout,
-                    format!(
-                        "the connection's sync did not end within maxWait ({} ms)",
-                        wait.max_wait_ms
+                    text!(
+                        "the connection's sync did not end within maxWait (",
+                        wait.max_wait_ms,
+                        " ms)"
                     ),
                 ));
             }
@@ -296,7 +302,7 @@ pub async fn create(call: CreateCall, reader: &Reader) -> Result<ConnectionCreat
         request: call.request,
         reader,
     };
-    let path = format!("/v3/connections/{}", call.provider.as_str());
+    let path = text!("/v3/connections/", call.provider.as_str());
     // A pending OAuth connection is harmless to create twice; one that is live at once is not.
     let retry = if call.provider.uses_oauth() {
         RetryPolicy::Standard

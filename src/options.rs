@@ -168,7 +168,7 @@ pub fn parse_client(options: &Value, env: &Environment) -> Result<ClientConfig, 
         other => {
             return Err(Error::invalid(
                 "fetch",
-                format!("fetch must be a function, not {}", other.type_name()),
+                text!("fetch must be a function, not ", other.type_name()),
             ))
         }
     };
@@ -247,8 +247,8 @@ fn parse_headers(value: &Value) -> Result<Vec<(String, Option<String>)>, Error> 
         other => {
             return Err(Error::invalid(
                 "defaultHeaders",
-                format!(
-                    "defaultHeaders must be a plain object, not {}",
+                text!(
+                    "defaultHeaders must be a plain object, not ",
                     other.type_name()
                 ),
             ))
@@ -256,11 +256,11 @@ fn parse_headers(value: &Value) -> Result<Vec<(String, Option<String>)>, Error> 
     };
     let mut headers = Vec::with_capacity(entries.len());
     for (name, value) in entries {
-        let field = format!("defaultHeaders.{name}");
+        let field = text!("defaultHeaders.", name);
         if !headers::is_valid_name(name) {
             return Err(Error::invalid(
                 field.as_str(),
-                format!("{field} is not a valid header name"),
+                text!(field, " is not a valid header name"),
             ));
         }
         let value = match value {
@@ -268,14 +268,17 @@ fn parse_headers(value: &Value) -> Result<Vec<(String, Option<String>)>, Error> 
             Value::String(_) => {
                 return Err(Error::invalid(
                     field.as_str(),
-                    format!("{field} has characters a header cannot carry (line breaks, NUL, or beyond Latin-1)"),
+                    text!(
+                    field,
+                    " has characters a header cannot carry (line breaks, NUL, or beyond Latin-1)"
+                ),
                 ))
             }
             Value::Null | Value::Undefined => None,
             other => {
                 return Err(Error::invalid(
                     field.as_str(),
-                    format!("{field} must be a string or null, not {}", other.type_name()),
+                    text!(field, " must be a string or null, not ", other.type_name()),
                 ))
             }
         };
@@ -291,8 +294,8 @@ fn parse_fetch_options(value: &Value, env: &Environment) -> Result<FetchOptions,
         other => {
             return Err(Error::invalid(
                 "fetchOptions",
-                format!(
-                    "fetchOptions must be a plain object, not {}",
+                text!(
+                    "fetchOptions must be a plain object, not ",
                     other.type_name()
                 ),
             ))
@@ -300,10 +303,10 @@ fn parse_fetch_options(value: &Value, env: &Environment) -> Result<FetchOptions,
     };
     for (key, _) in entries {
         if !FETCH_OPTIONS.contains(&key.as_str()) {
-            let field = format!("fetchOptions.{key}");
+            let field = text!("fetchOptions.", key);
             return Err(Error::invalid(
                 field.as_str(),
-                format!("{field} is not supported: fetchOptions takes credentials, mode, referrer, referrerPolicy and integrity"),
+                text!(field, " is not supported: fetchOptions takes credentials, mode, referrer, referrerPolicy and integrity"),
             ));
         }
     }
@@ -344,7 +347,7 @@ fn any_string(value: &Value, field: &str) -> Result<Option<String>, Error> {
         Value::String(text) => Ok(Some(text.clone())),
         other => Err(Error::invalid(
             field,
-            format!("{field} must be a string, not {}", other.type_name()),
+            text!(field, " must be a string, not ", other.type_name()),
         )),
     }
 }
@@ -352,10 +355,10 @@ fn any_string(value: &Value, field: &str) -> Result<Option<String>, Error> {
 fn one_of(value: &Value, field: &str, allowed: &[&str]) -> Result<Option<String>, Error> {
     match any_string(value, field)? {
         Some(text) if !allowed.contains(&text.as_str()) => {
-            let list: Vec<String> = allowed.iter().map(|a| format!("\"{a}\"")).collect();
+            let list: Vec<String> = allowed.iter().map(|a| text!("\"", a, "\"")).collect();
             Err(Error::invalid(
                 field,
-                format!("{field} must be one of {}", list.join(", ")),
+                text!(field, " must be one of ", list.join(", ")),
             ))
         }
         other => Ok(other),

@@ -36,7 +36,7 @@ pub fn connection_id(value: &Value) -> Result<String, Error> {
         Value::String(id) => Ok(encode_component(id)),
         other => Err(Error::invalid(
             "connectionId",
-            format!("connectionId must be a string, not {}", other.type_name()),
+            text!("connectionId must be a string, not ", other.type_name()),
         )),
     }
 }

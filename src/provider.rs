@@ -7,7 +7,16 @@ use crate::error::Error;
 use crate::value::Value;
 
 /// A provider supermemory can sync documents from.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+///
+/// ```
+/// use supermemory_connections::Provider;
+///
+/// let provider: Provider = "google-drive".parse()?;
+/// assert_eq!(provider, Provider::GoogleDrive);
+/// assert_eq!(provider.as_str(), "google-drive");
+/// # Ok::<(), supermemory_connections::Error>(())
+/// ```
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum Provider {
     /// Notion (OAuth).
     Notion,
@@ -65,6 +74,7 @@ impl Provider {
     }
 
     /// The provider with this exact name, if any.
+    #[doc(hidden)]
     pub fn from_name(name: &str) -> Option<Provider> {
         ALL_PROVIDERS.into_iter().find(|p| p.as_str() == name)
     }
@@ -76,6 +86,25 @@ impl Provider {
             _ => None,
         };
         found.ok_or_else(|| Error::invalid("provider", PROVIDER_MESSAGE))
+    }
+}
+
+impl core::str::FromStr for Provider {
+    type Err = crate::api::Error;
+
+    /// The provider named as the API names it (`notion`, `google-drive`, ...).
+    ///
+    /// # Errors
+    ///
+    /// `InvalidRequest` (field `provider`) for any other name, with the list of valid ones.
+    fn from_str(name: &str) -> Result<Provider, Self::Err> {
+        Provider::parse(&Value::String(name.into())).map_err(crate::api::Error::from)
+    }
+}
+
+impl core::fmt::Display for Provider {
+    fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
+        f.write_str(self.as_str())
     }
 }
 

@@ -30,6 +30,7 @@ pub struct CreateCall {
 }
 
 /// Validates `createConnection(provider, options)`, where one object holds every option.
+#[cfg_attr(not(feature = "npm"), allow(dead_code))]
 pub fn validate_create_connection(
     provider: &Value,
     options: &Value,
@@ -48,6 +49,7 @@ pub fn validate_create_connection(
 }
 
 /// Validates `client.connections.create(provider, params, requestOptions)`.
+#[cfg_attr(not(feature = "npm"), allow(dead_code))]
 pub fn validate_connections_create(
     client_options: &Value,
     provider: &Value,
@@ -60,6 +62,19 @@ pub fn validate_connections_create(
     rules::reject_unknown(rules::entries(params, "params")?, &[CREATE_PARAMS])?;
     let body = parse_create_params(params, env.urls)?;
     let request = validate_request_options(request_options)?;
+    finish(provider, client, body, request, env)
+}
+
+/// Validates the create parameters of a checked client's call (the Rust API's path).
+pub fn validate_create_params(
+    provider: Provider,
+    client: ClientConfig,
+    params: &Value,
+    request: RequestConfig,
+    env: &Environment,
+) -> Result<CreateCall, Error> {
+    rules::reject_unknown(rules::entries(params, "params")?, &[CREATE_PARAMS])?;
+    let body = parse_create_params(params, env.urls)?;
     finish(provider, client, body, request, env)
 }
 

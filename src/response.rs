@@ -26,6 +26,7 @@ pub struct ConnectionCreateResponse {
 impl ConnectionCreateResponse {
     /// The result as JavaScript: `{ id, authLink, expiresIn, redirectsTo }`, `null` for what the
     /// API left out.
+    #[cfg_attr(not(feature = "npm"), allow(dead_code))]
     pub fn to_js(&self) -> JsValue {
         JsObject::new()
             .text("id", &self.id)
@@ -39,18 +40,20 @@ impl ConnectionCreateResponse {
 /// Reads a create answer: `id` must be a string; the others a string, null or absent.
 pub fn parse_create_response(value: &Value) -> Result<ConnectionCreateResponse, Error> {
     if !matches!(value, Value::Object(_)) {
-        return Err(invalid(format!(
-            "the API answered with {} where a connection object belongs",
-            value.type_name()
+        return Err(invalid(text!(
+            "the API answered with ",
+            value.type_name(),
+            " where a connection object belongs"
         )));
     }
     let id = match value.get("id") {
         Value::String(id) => id.clone(),
         Value::Undefined => return Err(invalid("the API's answer has no id".to_string())),
         other => {
-            return Err(invalid(format!(
-                "the API's answer has id as {}, not a string",
-                other.type_name()
+            return Err(invalid(text!(
+                "the API's answer has id as ",
+                other.type_name(),
+                ", not a string"
             )))
         }
     };
@@ -66,9 +69,12 @@ fn optional_string(value: &Value, key: &str) -> Result<Option<String>, Error> {
     match value.get(key) {
         Value::Undefined | Value::Null => Ok(None),
         Value::String(text) => Ok(Some(text.clone())),
-        other => Err(invalid(format!(
-            "the API's answer has {key} as {}, not a string",
-            other.type_name()
+        other => Err(invalid(text!(
+            "the API's answer has ",
+            key,
+            " as ",
+            other.type_name(),
+            ", not a string"
         ))),
     }
 }

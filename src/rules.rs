@@ -13,7 +13,7 @@ pub fn entries<'a>(value: &'a Value, name: &str) -> Result<&'a [(String, Value)]
         Value::Object(entries) => Ok(entries),
         other => Err(Error::invalid(
             name,
-            format!("{name} must be a plain object, not {}", other.type_name()),
+            text!(name, " must be a plain object, not ", other.type_name()),
         )),
     }
 }
@@ -28,12 +28,12 @@ pub fn reject_unknown(entries: &[(String, Value)], known: &[&[&str]]) -> Result<
         }
         let hint = all()
             .find(|name| name.eq_ignore_ascii_case(key))
-            .map(|name| format!(": did you mean {name}?"))
+            .map(|name| text!(": did you mean ", name, "?"))
             .unwrap_or_default();
         let shown = if key.is_empty() { "\"\"" } else { key.as_str() };
         return Err(Error::invalid(
             key.as_str(),
-            format!("unknown option {shown}{hint}"),
+            text!("unknown option ", shown, hint),
         ));
     }
     Ok(())
@@ -47,9 +47,12 @@ pub fn integer(value: &Value, field: &str, min: f64, max: f64) -> Result<Option<
         _ => Err(Error::invalid(
             field,
             // Bounds print as integers: formatting floats would pull float printing into the wasm.
-            format!(
-                "{field} must be an integer from {} to {}",
-                min as u64, max as u64
+            text!(
+                field,
+                " must be an integer from ",
+                (min as u64),
+                " to ",
+                (max as u64)
             ),
         )),
     }
@@ -62,7 +65,7 @@ pub fn boolean(value: &Value, field: &str) -> Result<Option<bool>, Error> {
         Value::Bool(b) => Ok(Some(*b)),
         other => Err(Error::invalid(
             field,
-            format!("{field} must be true or false, not {}", other.type_name()),
+            text!(field, " must be true or false, not ", other.type_name()),
         )),
     }
 }
@@ -72,10 +75,10 @@ pub fn non_empty_string<'a>(value: &'a Value, field: &str) -> Result<Option<&'a 
     match value {
         Value::Undefined => Ok(None),
         Value::String(s) if !s.is_empty() => Ok(Some(s)),
-        Value::String(_) => Err(Error::invalid(field, format!("{field} must not be empty"))),
+        Value::String(_) => Err(Error::invalid(field, text!(field, " must not be empty"))),
         other => Err(Error::invalid(
             field,
-            format!("{field} must be a string, not {}", other.type_name()),
+            text!(field, " must be a string, not ", other.type_name()),
         )),
     }
 }
@@ -90,24 +93,24 @@ pub fn container_tag(value: &Value, field: &str) -> Result<String, Error> {
         other => {
             return Err(Error::invalid(
                 field,
-                format!("{field} must be a string, not {}", other.type_name()),
+                text!(field, " must be a string, not ", other.type_name()),
             ))
         }
     };
     if tag.is_empty() {
-        return Err(Error::invalid(field, format!("{field} must not be empty")));
+        return Err(Error::invalid(field, text!(field, " must not be empty")));
     }
     if tag.chars().count() > MAX_TAG_LENGTH {
         return Err(Error::invalid(
             field,
-            format!("{field} must be at most {MAX_TAG_LENGTH} characters"),
+            text!(field, " must be at most ", MAX_TAG_LENGTH, " characters"),
         ));
     }
     let allowed = |c: char| c.is_ascii_alphanumeric() || matches!(c, '_' | ':' | '-');
     if !tag.chars().all(allowed) {
         return Err(Error::invalid(
             field,
-            format!("{field} may only contain letters, digits, _, : and -"),
+            text!(field, " may only contain letters, digits, _, : and -"),
         ));
     }
     Ok(tag.clone())
@@ -120,13 +123,13 @@ pub fn container_tags(value: &Value) -> Result<Option<Vec<String>>, Error> {
         Value::Array(items) => items
             .iter()
             .enumerate()
-            .map(|(i, item)| container_tag(item, &format!("containerTags[{i}]")))
+            .map(|(i, item)| container_tag(item, &text!("containerTags[", i, "]")))
             .collect::<Result<Vec<_>, _>>()
             .map(Some),
         other => Err(Error::invalid(
             "containerTags",
-            format!(
-                "containerTags must be an array of strings, not {}",
+            text!(
+                "containerTags must be an array of strings, not ",
                 other.type_name()
             ),
         )),
@@ -140,7 +143,7 @@ pub fn signal(value: &Value) -> Result<Option<Handle>, Error> {
         Value::Signal(handle) => Ok(Some(*handle)),
         other => Err(Error::invalid(
             "signal",
-            format!("signal must be an AbortSignal, not {}", other.type_name()),
+            text!("signal must be an AbortSignal, not ", other.type_name()),
         )),
     }
 }

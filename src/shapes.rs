@@ -105,34 +105,38 @@ fn place(path: &str) -> String {
     if path.is_empty() {
         "the API's answer".to_string()
     } else {
-        format!("the API's answer at {path}")
+        text!("the API's answer at ", path)
     }
 }
 
 fn check_object(value: &Value, path: &str, fields: &[Field]) -> Result<(), Error> {
     if !matches!(value, Value::Object(_)) {
-        return Err(invalid(format!(
-            "{} is {} where an object belongs",
+        return Err(invalid(text!(
             place(path),
-            value.type_name()
+            " is ",
+            value.type_name(),
+            " where an object belongs"
         )));
     }
     for Field(name, kind, required) in fields {
         let field_path = if path.is_empty() {
             (*name).to_string()
         } else {
-            format!("{path}.{name}")
+            text!(path, ".", name)
         };
         match value.get(name) {
             Value::Undefined if *required => {
-                return Err(invalid(format!("{} has no {field_path}", place(""))))
+                return Err(invalid(text!(place(""), " has no ", field_path)))
             }
             Value::Undefined => {}
             found if !kind.accepts(found) => {
-                return Err(invalid(format!(
-                    "{} has {field_path} as {}, not {}",
+                return Err(invalid(text!(
                     place(""),
+                    " has ",
+                    field_path,
+                    " as ",
                     found.type_name(),
+                    ", not ",
                     kind.name()
                 )))
             }
@@ -144,15 +148,16 @@ fn check_object(value: &Value, path: &str, fields: &[Field]) -> Result<(), Error
 
 fn check_array(value: &Value, each: fn(&Value, &str) -> Result<(), Error>) -> Result<(), Error> {
     let Value::Array(items) = value else {
-        return Err(invalid(format!(
-            "the API's answer is {} where an array belongs",
-            value.type_name()
+        return Err(invalid(text!(
+            "the API's answer is ",
+            value.type_name(),
+            " where an array belongs"
         )));
     };
     items
         .iter()
         .enumerate()
-        .try_for_each(|(i, item)| each(item, &format!("[{i}]")))
+        .try_for_each(|(i, item)| each(item, &text!("[", i, "]")))
 }
 
 /// A `Connection`, its `lastSyncRun` included.
@@ -164,7 +169,7 @@ pub fn check_connection(value: &Value, path: &str) -> Result<(), Error> {
             let run_path = if path.is_empty() {
                 "lastSyncRun".to_string()
             } else {
-                format!("{path}.lastSyncRun")
+                text!(path, ".lastSyncRun")
             };
             check_object(run, &run_path, SYNC_RUN)
         }

@@ -51,6 +51,21 @@ pub fn caller_abort(signal: Option<&AbortSignal>) -> Option<Error> {
     )
 }
 
+/// The timer and abort listener of one wait, removed when it ends or is dropped.
+struct WaitCleanup {
+    timer: JsValue,
+    listener: Option<(AbortSignal, Function)>,
+}
+
+impl Drop for WaitCleanup {
+    fn drop(&mut self) {
+        clear_timeout(&self.timer);
+        if let Some((signal, listener)) = self.listener.take() {
+            let _ = signal.remove_event_listener_with_callback("abort", &listener);
+        }
+    }
+}
+
 /// Waits `milliseconds`, or rejects with `aborted` as soon as `signal` aborts.
 pub async fn sleep(milliseconds: u32, signal: Option<&AbortSignal>) -> Result<(), Error> {
     if let Some(aborted) = caller_abort(signal) {
@@ -69,12 +84,12 @@ pub async fn sleep(milliseconds: u32, signal: Option<&AbortSignal>) -> Result<()
             }
         }
     });
-    let timer = timer?;
+    // Cleared however the wait ends, also when the caller drops the call's future.
+    let _cleanup = WaitCleanup {
+        timer: timer?,
+        listener: signal.cloned().zip(listener),
+    };
     let outcome = JsFuture::from(wait).await;
-    clear_timeout(&timer);
-    if let (Some(signal), Some(listener)) = (signal, listener) {
-        let _ = signal.remove_event_listener_with_callback("abort", &listener);
-    }
     match outcome {
         Ok(_) => Ok(()),
         Err(_) => Err(caller_abort(signal)

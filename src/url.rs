@@ -1,4 +1,10 @@
 //! URL checks through the browser's own URL parser, and where the code is running.
+// The browser side (the environment, the platform parser) is unused by a native build without
+// the npm exports: there the Rust API uses `AbsoluteUrls`.
+#![cfg_attr(
+    all(not(target_arch = "wasm32"), not(feature = "npm")),
+    allow(dead_code)
+)]
 
 #[allow(unused_imports)]
 use crate::prelude::*;
@@ -154,5 +160,70 @@ pub fn detect_environment(urls: &dyn UrlParser) -> Environment<'_> {
         is_browser: host != Host::Elsewhere,
         page_url,
         urls,
+    }
+}
+
+/// Outside wasm (a Rust app rendered on a server) there is no browser `URL`: this small parser
+/// reads absolute URLs of the shape `scheme://[user[:password]@]host[:port][/path][?query][#hash]`
+/// and refuses the rest, so the rules that need a parse still run there.
+#[cfg(not(target_arch = "wasm32"))]
+#[derive(Debug)]
+pub struct AbsoluteUrls;
+
+#[cfg(not(target_arch = "wasm32"))]
+impl UrlParser for AbsoluteUrls {
+    fn parse(&self, input: &str, _base: Option<&str>) -> Option<ParsedUrl> {
+        let input = input.trim();
+        let (scheme, rest) = input.split_once("://")?;
+        let valid_scheme = scheme
+            .bytes()
+            .next()
+            .is_some_and(|b| b.is_ascii_alphabetic())
+            && scheme
+                .bytes()
+                .all(|b| b.is_ascii_alphanumeric() || b"+.-".contains(&b));
+        if !valid_scheme || input.chars().any(char::is_whitespace) {
+            return None;
+        }
+        let scheme = scheme.to_ascii_lowercase();
+        let (rest, hash) = match rest.split_once('#') {
+            Some((rest, hash)) => (rest, text!("#", hash)),
+            None => (rest, String::new()),
+        };
+        let (rest, search) = match rest.split_once('?') {
+            Some((rest, query)) => (rest, text!("?", query)),
+            None => (rest, String::new()),
+        };
+        let (authority, path) = match rest.find('/') {
+            Some(at) => rest.split_at(at),
+            None => (rest, "/"),
+        };
+        let (userinfo, hostport) = authority.rsplit_once('@').unwrap_or(("", authority));
+        let (username, password) = userinfo.split_once(':').unwrap_or((userinfo, ""));
+        let (hostname, port) = hostport.split_once(':').unwrap_or((hostport, ""));
+        if hostname.is_empty() || !port.bytes().all(|b| b.is_ascii_digit()) {
+            return None;
+        }
+        let hostname = hostname.to_ascii_lowercase();
+        let default_port =
+            (scheme == "https" && port == "443") || (scheme == "http" && port == "80");
+        let port = if default_port { "" } else { port };
+        let origin = if port.is_empty() {
+            text!(scheme, "://", hostname)
+        } else {
+            text!(scheme, "://", hostname, ":", port)
+        };
+        Some(ParsedUrl {
+            href: text!(origin, path, search, hash),
+            protocol: text!(scheme, ":"),
+            username: username.to_string(),
+            password: password.to_string(),
+            hostname,
+            port: port.to_string(),
+            origin,
+            pathname: path.to_string(),
+            search,
+            hash,
+        })
     }
 }

@@ -291,7 +291,9 @@ async fn a_custom_fetch_gets_the_url_and_an_init_with_the_package_settings() {
     );
     let request = recorded_request(&seen, 0);
     assert_eq!(request.method(), "POST");
-    assert_eq!(request.cache(), web_sys::RequestCache::NoStore);
+    // A POST keeps the default cache mode (no-store would cost a cross-origin call its CORS
+    // preflight cache); GETs are no-store (browser_manage.rs).
+    assert_eq!(request.cache(), web_sys::RequestCache::Default);
     assert_eq!(request.redirect(), web_sys::RequestRedirect::Error);
     assert_eq!(request.credentials(), web_sys::RequestCredentials::Include);
     assert_eq!(
@@ -328,7 +330,7 @@ async fn the_client_form_sends_the_same_request() {
         r#"{"apiKey":"sm_emulator_test_key","baseURL":"$URL","dangerouslyAllowBrowser":true}"#,
     );
     let params = json(r#"{"containerTag":"user_9","documentLimit":1}"#);
-    let result = supermemory_connections::connections_create(
+    let result = supermemory_connections::npm::connections_create(
         client,
         "onedrive".into(),
         params,
@@ -346,4 +348,41 @@ async fn the_client_form_sends_the_same_request() {
         text(&request, "body").as_deref(),
         Some(r#"{"containerTag":"user_9","documentLimit":1}"#)
     );
+}
+
+#[wasm_bindgen_test]
+async fn gets_are_no_store_while_posts_and_deletes_keep_the_default_cache_mode() {
+    reset().await;
+    let seen = js_sys::Array::new();
+    let connection =
+        r#"{"id":"conn_c","provider":"notion","createdAt":"2026-11-24T10:00:00.000Z"}"#;
+    let fake = recording_fetch(&seen, connection);
+    let client = json(r#"{"baseURL":"https://api.example.com"}"#);
+    set(&client, "fetch", fake.as_ref());
+    supermemory_connections::npm::connections_call(
+        "getByID".into(),
+        client.clone(),
+        "conn_c".into(),
+        JsValue::UNDEFINED,
+        JsValue::UNDEFINED,
+    )
+    .await
+    .expect("getByID through the fake fetch");
+    let fake_deleted = recording_fetch(&seen, r#"[{"id":"conn_c","provider":"notion"}]"#);
+    set(&client, "fetch", fake_deleted.as_ref());
+    supermemory_connections::npm::connections_call(
+        "deleteByID".into(),
+        client,
+        "conn_c".into(),
+        json(r#"{"deleteDocuments":false}"#),
+        JsValue::UNDEFINED,
+    )
+    .await
+    .expect("deleteByID through the fake fetch");
+    let get = recorded_request(&seen, 0);
+    assert_eq!(get.method(), "GET");
+    assert_eq!(get.cache(), web_sys::RequestCache::NoStore);
+    let delete = recorded_request(&seen, 1);
+    assert_eq!(delete.method(), "DELETE");
+    assert_eq!(delete.cache(), web_sys::RequestCache::Default);
 }

@@ -256,7 +256,7 @@ async fn a_hostile_provider_settles() {
     ] {
         reset().await;
         let provider = js(expression);
-        let result = supermemory_connections::create_connection(provider, options("{}")).await;
+        let result = supermemory_connections::npm::create_connection(provider, options("{}")).await;
         expect_invalid(
             result,
             "provider",

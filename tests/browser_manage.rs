@@ -17,7 +17,7 @@ fn client() -> JsValue {
 
 /// Calls `client.connections.<operation>(first, second, requestOptions)`.
 async fn call(operation: &str, first: JsValue, second: JsValue) -> Result<JsValue, JsValue> {
-    supermemory_connections::connections_call(
+    supermemory_connections::npm::connections_call(
         operation.into(),
         client(),
         first,

@@ -6,8 +6,8 @@
 mod common;
 
 use common::*;
-use supermemory_connections::allow_list::{check_auth_link, default_entries, AllowedEntry};
-use supermemory_connections::url::PlatformUrls;
+use supermemory_connections::npm::test_hooks::PlatformUrls;
+use supermemory_connections::npm::test_hooks::{check_auth_link, default_entries, AllowedEntry};
 use wasm_bindgen::JsValue;
 use wasm_bindgen_test::*;
 
@@ -115,7 +115,7 @@ fn session_storage() -> web_sys::Storage {
 }
 
 async fn complete(url: &str) -> JsValue {
-    supermemory_connections::complete_oauth(url.into()).expect("completeOAuth resolves")
+    supermemory_connections::npm::complete_oauth(url.into()).expect("completeOAuth resolves")
 }
 
 #[wasm_bindgen_test]
@@ -169,7 +169,7 @@ async fn complete_oauth_reads_and_consumes_the_nonce() {
     assert_eq!(text(&denied, "connectionId").as_deref(), Some("conn_1"));
     assert_eq!(storage.length().expect("length"), 0);
 
-    let error = supermemory_connections::complete_oauth(JsValue::from(5)).unwrap_err();
+    let error = supermemory_connections::npm::complete_oauth(JsValue::from(5)).unwrap_err();
     assert_eq!(text(&error, "field").as_deref(), Some("url"));
 }
 
@@ -179,7 +179,7 @@ async fn start_oauth_without_oauth_stores_nothing_and_does_not_navigate() {
     let storage = session_storage();
     storage.clear().expect("clear");
     let options = options(r#"{"metadata":{"startUrl":"https://docs.example.com"}}"#);
-    let started = supermemory_connections::start_oauth("web-crawler".into(), options)
+    let started = supermemory_connections::npm::start_oauth("web-crawler".into(), options)
         .await
         .expect("startOAuth resolves");
     assert_eq!(get(&started, "redirected"), JsValue::FALSE);
@@ -204,7 +204,7 @@ async fn start_oauth_refuses_an_unlisted_auth_link_and_stores_nothing() {
         storage.clear().expect("clear");
         script(&format!(r#"[{{"status":200,"body":{{"id":"conn_rigged","authLink":"{link}","expiresIn":"1 hour"}}}}]"#)).await;
         let error = expect_error(
-            supermemory_connections::start_oauth("notion".into(), options("{}")).await,
+            supermemory_connections::npm::start_oauth("notion".into(), options("{}")).await,
             "unsafe_redirect",
         );
         assert!(
@@ -247,14 +247,14 @@ async fn start_oauth_checks_allowed_hosts_and_its_options() {
     reset().await;
     let bad_hosts = options(r#"{"allowedHosts":["https://evil.example"]}"#);
     expect_invalid(
-        supermemory_connections::start_oauth("notion".into(), bad_hosts).await,
+        supermemory_connections::npm::start_oauth("notion".into(), bad_hosts).await,
         "allowedHosts[0]",
         "allowedHosts[0] must be a bare host name such as api.notion.com (https only), or a loopback origin such as http://127.0.0.1:8080",
     )
     .await;
     let plain_http = options(r#"{"redirectUrl":"http://app.example.com/back"}"#);
     expect_invalid(
-        supermemory_connections::start_oauth("notion".into(), plain_http).await,
+        supermemory_connections::npm::start_oauth("notion".into(), plain_http).await,
         "redirectUrl",
         "redirectUrl must use https: (http: only for localhost or 127.0.0.1)",
     )
@@ -264,8 +264,8 @@ async fn start_oauth_checks_allowed_hosts_and_its_options() {
 #[wasm_bindgen_test]
 async fn redirect_to_auth_link_refusals() {
     let null_link = json(r#"{"id":"c","authLink":null}"#);
-    let error =
-        supermemory_connections::redirect_to_auth_link(null_link, JsValue::UNDEFINED).unwrap_err();
+    let error = supermemory_connections::npm::redirect_to_auth_link(null_link, JsValue::UNDEFINED)
+        .unwrap_err();
     assert_eq!(text(&error, "code").as_deref(), Some("invalid_request"));
     assert_eq!(text(&error, "field").as_deref(), Some("authLink"));
     for link in [
@@ -274,8 +274,9 @@ async fn redirect_to_auth_link_refusals() {
         "data:text/html,x",
     ] {
         let connection = json(&format!(r#"{{"id":"c","authLink":"{link}"}}"#));
-        let error = supermemory_connections::redirect_to_auth_link(connection, JsValue::UNDEFINED)
-            .unwrap_err();
+        let error =
+            supermemory_connections::npm::redirect_to_auth_link(connection, JsValue::UNDEFINED)
+                .unwrap_err();
         assert_eq!(
             text(&error, "code").as_deref(),
             Some("unsafe_redirect"),
@@ -284,7 +285,7 @@ async fn redirect_to_auth_link_refusals() {
     }
     let connection = json(r#"{"id":"c","authLink":"https://github.com/login"}"#);
     let error =
-        supermemory_connections::redirect_to_auth_link(connection, json(r#"{"allowed":[]}"#))
+        supermemory_connections::npm::redirect_to_auth_link(connection, json(r#"{"allowed":[]}"#))
             .unwrap_err();
     assert_eq!(
         text(&error, "message").as_deref(),

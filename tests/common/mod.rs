@@ -104,7 +104,7 @@ pub fn text(target: &JsValue, key: &str) -> Option<String> {
 
 /// Calls `createConnection(provider, options)`.
 pub async fn create(provider: &str, options: JsValue) -> Result<JsValue, JsValue> {
-    supermemory_connections::create_connection(provider.into(), options).await
+    supermemory_connections::npm::create_connection(provider.into(), options).await
 }
 
 /// Expects an error record with `code`, and returns it.

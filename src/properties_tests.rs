@@ -2,36 +2,33 @@
 //! API's answers, and the small helpers they use. Whatever the input, each function returns
 //! without panicking (a panic in wasm poisons the module), with `Ok` or a typed error.
 //!
-//! Run with `cargo test --test properties`; `PROPTEST_CASES` changes the number of cases.
-#![cfg(not(target_arch = "wasm32"))]
+//! Run with `cargo test properties_tests`; `PROPTEST_CASES` changes the number of cases.
 
 use proptest::prelude::*;
 use proptest::sample::select;
 use proptest::test_runner::Config;
 
-use supermemory_connections::allow_list::{check_auth_link, parse_allowed_hosts, AllowedEntry};
-use supermemory_connections::connection_params::{
+use crate::allow_list::{check_auth_link, parse_allowed_hosts, AllowedEntry};
+use crate::connection_params::{
     check_configure, parse_delete_documents, parse_resources_query, parse_tags, parse_wait_options,
 };
-use supermemory_connections::error::{Error, ErrorCode};
-use supermemory_connections::headers::{is_valid_name, is_valid_value, merge_headers};
-use supermemory_connections::path::{connection_id, encode_component};
-use supermemory_connections::provider::Provider;
-use supermemory_connections::request::{
+use crate::error::{Error, ErrorCode};
+use crate::headers::{is_valid_name, is_valid_value, merge_headers};
+use crate::path::{connection_id, encode_component};
+use crate::provider::Provider;
+use crate::request::{
     validate_client, validate_connections_create, validate_create_connection,
     validate_request_options, CreateCall,
 };
-use supermemory_connections::response::{
-    parse_create_response, parse_error_body, retry_after_seconds,
-};
-use supermemory_connections::retry::{backoff_ms, decide, Decision, RetryPolicy};
-use supermemory_connections::retry_hint::parse_seconds;
-use supermemory_connections::shapes::{
+use crate::response::{parse_create_response, parse_error_body, retry_after_seconds};
+use crate::retry::{backoff_ms, decide, Decision, RetryPolicy};
+use crate::retry_hint::parse_seconds;
+use crate::shapes::{
     check_configured, check_connection, check_connections, check_deleted, check_documents,
     check_resources, sync_finished,
 };
-use supermemory_connections::url::{Environment, ParsedUrl, UrlParser};
-use supermemory_connections::value::{Handle, Value};
+use crate::url::{Environment, ParsedUrl, UrlParser};
+use crate::value::{Handle, Value};
 
 // ---- a small native URL parser ----
 

@@ -79,13 +79,20 @@ pub struct Transport<'a> {
 }
 
 /// Clears the attempt's timer and listener however the attempt ends.
+/// Until the attempt has its whole answer, dropping it (a Rust caller dropping the call's
+/// future) aborts the request.
 struct AttemptCleanup {
     timer: Option<JsValue>,
     listener: Option<(AbortSignal, Function)>,
+    pending: Option<AbortController>,
 }
 
 impl Drop for AttemptCleanup {
     fn drop(&mut self) {
+        if let Some(controller) = self.pending.take() {
+            // A plain reason: the request is dropped, nobody reads why.
+            controller.abort_with_reason(&JsValue::NULL);
+        }
         if let Some(timer) = self.timer.take() {
             clear_timeout(&timer);
         }
@@ -116,6 +123,7 @@ impl Transport<'_> {
         let mut cleanup = AttemptCleanup {
             timer: None,
             listener: None,
+            pending: Some(controller.clone()),
         };
         let timer_handler: Function = abort.bind1(&controller, &timeout_reason).unchecked_into();
         let timer = set_timeout(&timer_handler, self.timeout_ms)?;
@@ -134,71 +142,78 @@ impl Transport<'_> {
                 return aborted;
             }
             if js_sys::Object::is(&own_signal.reason(), &timeout_reason) {
-                let message = format!("no complete answer within {} ms", self.timeout_ms);
+                let message = text!("no complete answer within ", self.timeout_ms, " ms");
                 return Error::new(ErrorCode::Timeout, message);
             }
             Error::new(ErrorCode::Connection, what).with_cause(error)
         };
 
-        let init = self.build(request, &own_signal)?;
-        // Every promise from outside races the attempt's own signal: a fetch that ignores the
-        // signal (the caller's, or a wrapper around the global one) still ends at the timeout
-        // or the caller's abort.
-        let aborted = Promise::new(&mut |_resolve, reject| {
-            let _ = own_signal.add_event_listener_with_callback("abort", &reject);
-        });
-        let settle = |value: &JsValue| -> Result<JsFuture, JsValue> {
-            let promise = guard::resolve(value)?;
-            Ok(JsFuture::from(Promise::race(&Array::of2(
-                &promise, &aborted,
-            ))))
-        };
-        let sent = match &self.fetch {
-            Some(fetch) => {
-                let url = JsValue::from_str(&request.url);
-                guard::call(fetch, &JsValue::UNDEFINED, &[&url, &init])
-            }
-            None => guard::fetch(&request.url, &init),
-        };
-        let sent = sent
-            .and_then(|value| settle(&value))
-            .map_err(|e| classify(e, "fetch failed before sending the request"))?;
-        let response = sent.await.map_err(|e| {
-            classify(
-                e,
-                "the request failed: network error, CORS refusal, or a redirect",
-            )
-        })?;
-        let unreadable =
-            |e: JsValue| classify(e, "the fetch function's Response could not be read");
-        let status = read_status(&response).map_err(unreadable)?;
-        let retry_after = if (200..300).contains(&status) {
-            None
-        } else {
-            read_retry_hint(&response).map_err(unreadable)?
-        };
-        let body = guard::get(&response, "text")
-            .and_then(|text| text.dyn_into::<Function>().map_err(|_| JsValue::UNDEFINED))
-            .and_then(|text| guard::call(&text, &response, &[]))
-            .and_then(|promise| settle(&promise))
-            .map_err(|e| classify(e, "the answer's body could not be read"))?;
-        let text = body
-            .await
-            .map_err(|e| classify(e, "the connection broke while reading the answer"))?;
-        drop(cleanup);
-        Ok(HttpAnswer {
-            status,
-            retry_after,
-            text: if text.is_string() {
-                text
+        // Everything from here runs in one block: however it ends, the attempt is over; only a
+        // caller dropping the future mid-way leaves `pending` set, which aborts the request.
+        let outcome = async {
+            let init = self.build(request, &own_signal)?;
+            // Every promise from outside races the attempt's own signal: a fetch that ignores the
+            // signal (the caller's, or a wrapper around the global one) still ends at the timeout
+            // or the caller's abort.
+            let aborted = Promise::new(&mut |_resolve, reject| {
+                let _ = own_signal.add_event_listener_with_callback("abort", &reject);
+            });
+            let settle = |value: &JsValue| -> Result<JsFuture, JsValue> {
+                let promise = guard::resolve(value)?;
+                Ok(JsFuture::from(Promise::race(&Array::of2(
+                    &promise, &aborted,
+                ))))
+            };
+            let sent = match &self.fetch {
+                Some(fetch) => {
+                    let url = JsValue::from_str(&request.url);
+                    guard::call(fetch, &JsValue::UNDEFINED, &[&url, &init])
+                }
+                None => guard::fetch(&request.url, &init),
+            };
+            let sent = sent
+                .and_then(|value| settle(&value))
+                .map_err(|e| classify(e, "fetch failed before sending the request"))?;
+            let response = sent.await.map_err(|e| {
+                classify(
+                    e,
+                    "the request failed: network error, CORS refusal, or a redirect",
+                )
+            })?;
+            let unreadable =
+                |e: JsValue| classify(e, "the fetch function's Response could not be read");
+            let status = read_status(&response).map_err(unreadable)?;
+            let retry_after = if (200..300).contains(&status) {
+                None
             } else {
-                JsValue::from_str("")
-            },
-        })
+                read_retry_hint(&response).map_err(unreadable)?
+            };
+            let body = guard::get(&response, "text")
+                .and_then(|text| text.dyn_into::<Function>().map_err(|_| JsValue::UNDEFINED))
+                .and_then(|text| guard::call(&text, &response, &[]))
+                .and_then(|promise| settle(&promise))
+                .map_err(|e| classify(e, "the answer's body could not be read"))?;
+            let text = body
+                .await
+                .map_err(|e| classify(e, "the connection broke while reading the answer"))?;
+            Ok(HttpAnswer {
+                status,
+                retry_after,
+                text: if text.is_string() {
+                    text
+                } else {
+                    JsValue::from_str("")
+                },
+            })
+        }
+        .await;
+        cleanup.pending = None;
+        drop(cleanup);
+        outcome
     }
 
-    /// The `fetch` init: method, headers, body, `cache: "no-store"`, `redirect: "error"`, the
-    /// attempt's signal and the caller's `fetchOptions`.
+    /// The `fetch` init: method, headers, body, `cache: "no-store"` for GETs, `redirect:
+    /// "error"`, the attempt's signal and the caller's `fetchOptions`.
     fn build(&self, request: &HttpRequest, signal: &AbortSignal) -> Result<RequestInit, Error> {
         let init = RequestInit::new();
         init.set_method(match request.method {
@@ -216,7 +231,12 @@ impl Transport<'_> {
         if let Some(body) = &request.body {
             init.set_body(body);
         }
-        init.set_cache(RequestCache::NoStore);
+        // GETs never read a stale answer. POST and DELETE keep the default mode: browsers never
+        // answer them from the HTTP cache, and `no-store` would make Chromium skip its CORS
+        // preflight cache, costing a cross-origin call a second round trip.
+        if request.method == Method::Get {
+            init.set_cache(RequestCache::NoStore);
+        }
         init.set_redirect(RequestRedirect::Error);
         init.set_signal(Some(signal));
         self.apply_fetch_options(&init);
