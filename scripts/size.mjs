@@ -9,7 +9,7 @@
 //
 // pkg/'s wasm has no names (wasm-opt drops the name section). For the item list the script
 // rebuilds a named copy of the same wasm: wasm-bindgen on target/wasm32-unknown-unknown/release/
-// (built with strip = "debuginfo", so its name section is kept), then `wasm-opt -Oz --converge -g`
+// (built with strip = "debuginfo", so its name section is kept; SIZE_TOP_ITEMS=N lists N items), then `wasm-opt -Oz --converge -g`
 // and the build's short import and export names (scripts/minify-wasm-names.mjs), and checks that
 // the copy's code section is byte-for-byte pkg/'s before trusting the names. Without
 // wasm-bindgen it reads target/'s wasm itself (names right, sizes from before wasm-bindgen and
@@ -28,7 +28,7 @@ const NAME = "supermemory_connections";
 /** The browser entry's files, in the order the browser fetches them. */
 const DOWNLOAD = ["pkg/index.js", `pkg/${NAME}_bg.wasm`];
 const TARGET_WASM = `target/wasm32-unknown-unknown/release/${NAME}_npm.wasm`;
-const TOP_ITEMS = 15;
+const TOP_ITEMS = Number(process.env.SIZE_TOP_ITEMS ?? 15);
 
 const checkOnly = process.argv.includes("--check");
 for (const arg of process.argv.slice(2)) {

@@ -16,8 +16,7 @@ use crate::response::ConnectionCreateResponse;
 use crate::url::{detect_environment, PlatformUrls};
 use crate::value::Value;
 use crate::{
-    allow_list, connection_params, create_params, guard, oauth, operations, options, path, request,
-    rules,
+    allow_list, connection_params, guard, oauth, operations, options, path, request, rules,
 };
 
 /// How deep option objects are read: the options, then `metadata` or `containerTags`.
@@ -136,23 +135,10 @@ pub async fn start_oauth(provider: JsValue, options: JsValue) -> Result<JsValue,
         let mut call = request::validate_create_connection(&provider, &options, &env)?;
         let allowed = allow_list::parse_allowed_hosts(&allowed_hosts, &PlatformUrls)?;
         let provider = call.provider;
-        if !provider.uses_oauth() {
-            let connection = operations::create(call, &reader).await?;
-            return Ok(started(false, &connection));
-        }
-        oauth::check_storage()?;
-        let (redirect_url, nonce) = oauth::redirect_with_nonce(call.body.redirect_url.as_deref())?;
-        create_params::check_redirect_url(&redirect_url, &PlatformUrls).map_err(|mut e| {
-            e.message = text!(
-                e.message,
-                " (the current page is used when redirectUrl is not given)"
-            );
-            e
-        })?;
-        call.body.redirect_url = Some(redirect_url);
+        let nonce = oauth::prepare_start(&mut call)?;
         let connection = operations::create(call, &reader).await?;
-        oauth::remember_and_navigate(&nonce, provider.as_str(), &connection, &allowed)?;
-        Ok(started(true, &connection))
+        let redirected = oauth::finish_start(nonce.as_deref(), provider, &connection, &allowed)?;
+        Ok(started(redirected, &connection))
     }
     .await
     .map_err(Error::into_js)

@@ -10,9 +10,12 @@ use js_sys::{Reflect, Uint8Array};
 use wasm_bindgen::{JsCast, JsValue};
 
 use crate::allow_list::{check_auth_link, AllowedEntry};
+use crate::create_params;
 use crate::error::{Error, ErrorCode};
 use crate::guard;
 use crate::input::Reader;
+use crate::provider::Provider;
+use crate::request::CreateCall;
 use crate::response::ConnectionCreateResponse;
 use crate::url::{PlatformUrls, UrlParser};
 use crate::value::Value;
@@ -156,6 +159,43 @@ pub fn redirect_with_nonce(redirect_url: Option<&str>) -> Result<(String, String
 /// `sessionStorage` is missing.
 pub fn check_storage() -> Result<(), Error> {
     storage().map(|_| ())
+}
+
+/// The first half of `startOAuth` for a checked call: for the OAuth providers, a one-time nonce
+/// added to `redirectUrl` (which defaults to the current page), returned for
+/// [`finish_start`]; `None` for the providers without OAuth. The caller then creates the
+/// connection.
+pub fn prepare_start(call: &mut CreateCall) -> Result<Option<String>, Error> {
+    if !call.provider.uses_oauth() {
+        return Ok(None);
+    }
+    check_storage()?;
+    let (redirect_url, nonce) = redirect_with_nonce(call.body.redirect_url.as_deref())?;
+    create_params::check_redirect_url(&redirect_url, &PlatformUrls).map_err(|mut e| {
+        e.message = text!(
+            e.message,
+            " (the current page is used when redirectUrl is not given)"
+        );
+        e
+    })?;
+    call.body.redirect_url = Some(redirect_url);
+    Ok(Some(nonce))
+}
+
+/// The second half, once the connection exists: remembers the nonce and sends the page to the
+/// checked `authLink`. Returns whether the page is on its way.
+pub fn finish_start(
+    nonce: Option<&str>,
+    provider: Provider,
+    connection: &ConnectionCreateResponse,
+    allowed: &[AllowedEntry],
+) -> Result<bool, Error> {
+    match nonce {
+        Some(nonce) => {
+            remember_and_navigate(nonce, provider.as_str(), connection, allowed).map(|()| true)
+        }
+        None => Ok(false),
+    }
 }
 
 /// Stores the pending round trip, then navigates to the checked `authLink`.

@@ -9,7 +9,6 @@ use crate::answers::CreatedConnection;
 use crate::api::client::{with_environment, Client};
 use crate::api::error::Error;
 use crate::api::params::{strings, CreateConnection};
-use crate::create_params;
 use crate::error::{Error as Failure, ErrorCode};
 use crate::oauth::{self, Completion};
 use crate::operations;
@@ -68,7 +67,6 @@ pub async fn start_oauth(
     params: CreateConnection,
     allowed_hosts: Option<&[&str]>,
 ) -> Result<OAuthStarted, Error> {
-    let allowed = allowed_entries(allowed_hosts)?;
     let config = client.inner.config.clone();
     let mut call = with_environment(|env| {
         request::validate_create_params(
@@ -79,28 +77,12 @@ pub async fn start_oauth(
             env,
         )
     })?;
-    let reader = client.inner.reader.clone();
-    if !provider.uses_oauth() {
-        let created = operations::create(call, &reader).await?;
-        return Ok(OAuthStarted {
-            redirected: false,
-            connection: typed(created),
-        });
-    }
-    oauth::check_storage()?;
-    let (redirect_url, nonce) = oauth::redirect_with_nonce(call.body.redirect_url.as_deref())?;
-    create_params::check_redirect_url(&redirect_url, &PlatformUrls).map_err(|mut e| {
-        e.message = text!(
-            e.message,
-            " (the current page is used when redirectUrl is not given)"
-        );
-        e
-    })?;
-    call.body.redirect_url = Some(redirect_url);
-    let created = operations::create(call, &reader).await?;
-    oauth::remember_and_navigate(&nonce, provider.as_str(), &created, &allowed)?;
+    let allowed = allowed_entries(allowed_hosts)?;
+    let nonce = oauth::prepare_start(&mut call)?;
+    let created = operations::create(call, &client.inner.reader).await?;
+    let redirected = oauth::finish_start(nonce.as_deref(), provider, &created, &allowed)?;
     Ok(OAuthStarted {
-        redirected: true,
+        redirected,
         connection: typed(created),
     })
 }
