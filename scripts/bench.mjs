@@ -1,16 +1,20 @@
 // Benchmark (not a test): this package against the official `supermemory` SDK and a raw `fetch`,
 // in headless Chromium (Debian's /usr/bin/chromium through playwright-core) against the local
 // API emulator on loopback. Prints Markdown tables; each figure is the median of the rounds with
-// its spread (min-max). About 3 minutes with the defaults.
+// its spread (min-max). About 5 minutes with the defaults on 2 cores.
 //   node scripts/bench.mjs [--rounds 5] [--cold-rounds 15] [--calls 1000] [--concurrency 100] [--batches 10]
 // Needs a built pkg/ (bash scripts/build.sh) and the devDependencies (npm ci).
+//   BENCH_PKG_DIR=<dir> node scripts/bench.mjs ...  measures the package in <dir> (index.js and
+//   the wasm, e.g. a copy of pkg/ or the pkg/ of a worktree at an older commit) instead of pkg/;
+//   the rest (page, harness, SDK, emulator) comes from this checkout.
 //
 // What runs: esbuild bundles the official SDK for the browser (scripts/bench/sdk-entry.mjs:
 // minified ESM, `--external:node:*`); the emulator (tests/emulator.mjs, no logging) runs as a
 // child process; a server here serves the page (scripts/bench/), the SDK bundle and pkg/ (read
 // once at start, so a rebuild during the run changes nothing), and passes /v3/* on to the
-// emulator. The API is on the page's own origin, so no variant pays a CORS preflight (the
-// emulator allows no preflight caching). Every answer is `Cache-Control: no-store`.
+// emulator. The API is on the page's own origin, so no variant pays a CORS preflight, except in
+// the cross-origin line. Every answer is `Cache-Control: no-store`. The raw fetch is written as
+// the package sends its requests: `cache: "no-store"` for a GET only, the default mode for a POST.
 //   requests: one call of each variant, compared header by header as the emulator received them;
 //   cold start: a fresh browser context (HTTP cache disabled too) per round and variant, from
 //     `import()` to the first create resolved (for this package: index.js (glue included), and
@@ -22,7 +26,16 @@
 //     and when the Response arrives;
 //   without the network: a `fetch` option that answers from memory, so only the library runs;
 //   rejections: calls per second of a create this package refuses before sending anything (the
-//     SDK sends it and gets a 400), and of one with an already-aborted signal.
+//     SDK sends it and gets a 400), and of one with an already-aborted signal;
+//   cross-origin: the page on one port of 127.0.0.1, the API on other ports (one per variant, so
+//     each variant has its own CORS preflight cache entry and its preflights are counted apart),
+//     behind servers here that pass everything on to the emulator and add
+//     `Access-Control-Max-Age: 600` to preflight answers (the emulator sends 0; a real API lets
+//     browsers cache preflights); a fresh page, `--calls` sequential calls per round and variant
+//     taking turns call by call as in the per-call line, after a warm-up of a few calls; time per
+//     call, its ratio to the raw fetch, and the preflight (OPTIONS) requests each variant's
+//     server saw. A call in the default cache mode uses the preflight cache; one with
+//     `cache: "no-store"` makes Chromium skip it and send a preflight every time.
 import { spawn } from "node:child_process";
 import { readFileSync, existsSync } from "node:fs";
 import { request, createServer, Agent } from "node:http";
@@ -34,6 +47,8 @@ import { launchBrowser } from "../tests/js/browser.mjs";
 
 const ROOT = fileURLToPath(new URL("..", import.meta.url));
 const NAME = "supermemory_connections";
+/** Where the measured package is read from: BENCH_PKG_DIR if set, else this checkout's pkg/. */
+const PKG_DIR = process.env.BENCH_PKG_DIR ? process.env.BENCH_PKG_DIR : join(ROOT, "pkg");
 
 // ---- arguments ----
 
@@ -60,6 +75,12 @@ const MEMORY_CALLS = 5_000;
 const MEMORY_CHUNK = 50;
 /** Calls per round and variant of the where-the-time-goes line. */
 const PHASE_CALLS = 300;
+/** Warm-up calls per variant of the cross-origin line (its first call pays a preflight anyway). */
+const CROSS_WARMUP_CALLS = 20;
+/** What the cross-origin servers put in `Access-Control-Max-Age` of a preflight answer (s). */
+const PREFLIGHT_MAX_AGE = "600";
+/** The variants of the cross-origin line. */
+const CROSS_VARIANTS = ["fetch", "sdk", "ours"];
 
 const VARIANTS = {
   fetch: "raw `fetch` (hand-built request)",
@@ -99,12 +120,22 @@ const seconds = (since) => `${((performance.now() - since) / 1000).toFixed(1)} s
 
 function readPackage() {
   const files = ["index.js", `${NAME}_bg.wasm`];
-  const missing = files.filter((file) => !existsSync(join(ROOT, "pkg", file)));
+  const missing = files.filter((file) => !existsSync(join(PKG_DIR, file)));
   if (missing.length > 0) {
-    console.error(`missing pkg/${missing.join(", pkg/")}: build the package first (bash scripts/build.sh)`);
+    const where = process.env.BENCH_PKG_DIR ? "BENCH_PKG_DIR" : "pkg/";
+    console.error(`missing ${missing.join(", ")} in ${where}: build the package first (bash scripts/build.sh)`);
     process.exit(2);
   }
-  return new Map(files.map((file) => [`/pkg/${file}`, readFileSync(join(ROOT, "pkg", file))]));
+  return new Map(files.map((file) => [`/pkg/${file}`, readFileSync(join(PKG_DIR, file))]));
+}
+
+/** The version in the measured package's package.json, or null. */
+function packageVersion() {
+  try {
+    return JSON.parse(readFileSync(join(PKG_DIR, "package.json"), "utf8")).version ?? null;
+  } catch {
+    return null;
+  }
 }
 
 /** `esbuild --bundle --minify --format=esm --platform=browser --external:node:*` of one entry, in memory. */
@@ -138,6 +169,38 @@ function startEmulator() {
   });
 }
 
+/**
+ * Passes one request on to the emulator and its answer back; `changeHeaders(headers)` may edit
+ * the answer's headers first.
+ */
+function passOn(req, res, upstream, agent, changeHeaders = () => {}) {
+  const headers = { ...req.headers, host: upstream.host };
+  delete headers.connection;
+  const forwarded = request(
+    { host: upstream.hostname, port: upstream.port, method: req.method, path: req.url, headers, agent },
+    (answer) => {
+      const back = { ...answer.headers };
+      delete back.connection;
+      delete back["keep-alive"];
+      changeHeaders(back);
+      res.writeHead(answer.statusCode, back);
+      answer.pipe(res);
+    },
+  );
+  forwarded.on("error", () => {
+    if (!res.headersSent) res.writeHead(502);
+    res.end();
+  });
+  req.pipe(forwarded);
+}
+
+/** Resolves once `server` listens on a free port of 127.0.0.1; to its origin. */
+function listen(server) {
+  return new Promise((resolve) => {
+    server.listen(0, "127.0.0.1", () => resolve(`http://127.0.0.1:${server.address().port}`));
+  });
+}
+
 /** The page's server: the files from memory, and /v3/* passed on to the emulator. */
 function startServer(files, emulatorUrl) {
   const upstream = new URL(emulatorUrl);
@@ -145,25 +208,7 @@ function startServer(files, emulatorUrl) {
   const types = { ".html": "text/html; charset=utf-8", ".js": "text/javascript; charset=utf-8", ".wasm": "application/wasm" };
   const server = createServer((req, res) => {
     const path = req.url.split("?")[0];
-    if (path.startsWith("/v3/")) {
-      const headers = { ...req.headers, host: upstream.host };
-      delete headers.connection;
-      const forwarded = request(
-        { host: upstream.hostname, port: upstream.port, method: req.method, path: req.url, headers, agent },
-        (answer) => {
-          const back = { ...answer.headers };
-          delete back.connection;
-          delete back["keep-alive"];
-          res.writeHead(answer.statusCode, back);
-          answer.pipe(res);
-        },
-      );
-      forwarded.on("error", () => {
-        if (!res.headersSent) res.writeHead(502);
-        res.end();
-      });
-      return void req.pipe(forwarded);
-    }
+    if (path.startsWith("/v3/")) return void passOn(req, res, upstream, agent);
     const body = files.get(path === "/" ? "/index.html" : path);
     if (body === undefined) {
       res.writeHead(404, { "content-type": "text/plain" });
@@ -179,9 +224,38 @@ function startServer(files, emulatorUrl) {
     });
     res.end(body);
   });
-  return new Promise((resolve) => {
-    server.listen(0, "127.0.0.1", () => resolve({ server, url: `http://127.0.0.1:${server.address().port}` }));
-  });
+  return listen(server).then((url) => ({ server, url }));
+}
+
+/**
+ * The cross-origin line's API: one server per variant, each on a port of its own (another origin
+ * than the page's), passing every request on to the emulator and counting the requests by
+ * method; a preflight's answer gets `Access-Control-Max-Age: PREFLIGHT_MAX_AGE`. Resolves
+ * { servers, origins: { variant: origin }, counts: { variant: { METHOD: n } } }.
+ */
+async function startApiServers(emulatorUrl, variants) {
+  const upstream = new URL(emulatorUrl);
+  const agent = new Agent({ keepAlive: false });
+  const servers = [];
+  const origins = {};
+  const counts = {};
+  for (const variant of variants) {
+    counts[variant] = {};
+    const server = createServer((req, res) => {
+      counts[variant][req.method] = (counts[variant][req.method] ?? 0) + 1;
+      if (!req.url.startsWith("/v3/")) {
+        res.writeHead(404, { "content-type": "text/plain" });
+        return void res.end("Not found");
+      }
+      const preflight = req.method === "OPTIONS" && req.headers["access-control-request-method"] !== undefined;
+      passOn(req, res, upstream, agent, (headers) => {
+        if (preflight) headers["access-control-max-age"] = PREFLIGHT_MAX_AGE;
+      });
+    });
+    servers.push(server);
+    origins[variant] = await listen(server);
+  }
+  return { servers, origins, counts };
 }
 
 async function emulatorControl(emulatorUrl, method, name) {
@@ -366,6 +440,51 @@ async function rejectionRates(browser, url) {
   return lines.map(([variant, kind, count], i) => ({ variant, kind, count, ...results[i] }));
 }
 
+/**
+ * Cross-origin, per call sequential, on a fresh page (so an empty CORS preflight cache): the
+ * variants take turns call by call, each against its own API server; per round, ms per call and
+ * the requests each server saw by method.
+ */
+async function crossOrigin(browser, url, emulatorUrl, api) {
+  const variants = CROSS_VARIANTS.map((v) => `${v}~cross`);
+  const name = (v) => v.split("~")[0];
+  const { context, page, errors } = await openPage(browser, url);
+  await page.evaluate((origins) => window.bench.setApiOrigins(origins), api.origins);
+  for (const variant of variants) await page.evaluate((v) => window.bench.load(v), variant);
+  const reset = () => {
+    for (const variant of CROSS_VARIANTS) api.counts[variant] = {};
+  };
+  const snapshot = () => Object.fromEntries(CROSS_VARIANTS.map((v) => [v, { ...api.counts[v] }]));
+  reset();
+  await page.evaluate(([list, n]) => window.bench.interleavedSequential(list, n, 1), [variants, CROSS_WARMUP_CALLS]);
+  const warmup = snapshot();
+  const results = Object.fromEntries(CROSS_VARIANTS.map((v) => [v, { ms: [], options: [], posts: [] }]));
+  for (let round = 0; round < settings.rounds; round++) {
+    await emulatorControl(emulatorUrl, "POST", "reset");
+    reset();
+    const elapsed = await page.evaluate(
+      ([list, n]) => window.bench.interleavedSequential(list, n, 1),
+      [rotate(variants, round), settings.calls],
+    );
+    const seen = snapshot();
+    for (const variant of variants) {
+      const r = results[name(variant)];
+      r.ms.push(elapsed[variant] / settings.calls);
+      r.options.push(seen[name(variant)].OPTIONS ?? 0);
+      r.posts.push(seen[name(variant)].POST ?? 0);
+    }
+  }
+  await emulatorControl(emulatorUrl, "POST", "reset");
+  await context.close();
+  if (errors.length > 0) throw errors[0];
+  for (const [variant, r] of Object.entries(results)) {
+    if (r.posts.some((n) => n !== settings.calls)) {
+      throw new Error(`cross-origin ${variant}: the server saw ${r.posts.join(", ")} POSTs per round, not ${settings.calls}`);
+    }
+  }
+  return { results, warmup };
+}
+
 // ---- main ----
 
 const started = performance.now();
@@ -380,17 +499,23 @@ const files = new Map([
 
 const emulator = await startEmulator();
 let server;
+let api;
 let browser;
 const timings = {};
 try {
   let url;
   ({ server, url } = await startServer(files, emulator.url));
+  api = await startApiServers(emulator.url, CROSS_VARIANTS);
   browser = await launchBrowser();
   const day = new Date().toISOString().slice(0, 10);
+  const version = packageVersion();
   console.log(
-    `supermemory-connections benchmark, ${day}: Chromium ${browser.version()} headless, Node ${process.version}, ` +
+    `supermemory-connections${version ? ` ${version}` : ""} benchmark` +
+      `${process.env.BENCH_PKG_DIR ? " (package from BENCH_PKG_DIR)" : ""}, ${day}: ` +
+      `Chromium ${browser.version()} headless, Node ${process.version}, ` +
       `${settings.rounds} rounds (cold start: ${settings.coldRounds}); ` +
-      "page and API (the emulator, behind the page's origin) on 127.0.0.1",
+      "page and API (the emulator, behind the page's origin) on 127.0.0.1; " +
+      "cross-origin line: the API on other ports of 127.0.0.1",
   );
 
   console.log("\n### Download size\n");
@@ -518,13 +643,48 @@ try {
     ["l", "l", "l", "r", "l"],
   );
 
+  t = performance.now();
+  const cross = await crossOrigin(browser, url, emulator.url, api);
+  timings.cross = seconds(t);
+  console.log(
+    "\n### Cross-origin, per call\n\nThe same POST from the page on one port of 127.0.0.1 to the API on another " +
+      `(one port per variant), preflight answers with \`Access-Control-Max-Age: ${PREFLIGHT_MAX_AGE}\`; a fresh page, ` +
+      `${CROSS_WARMUP_CALLS} warm-up calls per variant, then ${settings.calls} sequential calls per round and variant ` +
+      "taking turns call by call; ms per call and its ratio to the raw `fetch` of the same round, median (min-max); " +
+      "preflights: the OPTIONS requests the variant's server saw.\n",
+  );
+  markdownTable(
+    [
+      "variant",
+      `${settings.calls} sequential: ms per call`,
+      "vs raw fetch",
+      `preflights per round (${settings.calls} calls)`,
+      `preflights in the warm-up (${CROSS_WARMUP_CALLS} calls)`,
+    ],
+    CROSS_VARIANTS.map((variant) => {
+      const r = cross.results[variant];
+      return [
+        VARIANTS[variant],
+        spread(r.ms, 3),
+        variant === "fetch" ? "1.00" : spread(r.ms.map((ms, i) => ms / cross.results.fetch.ms[i]), 3, "x"),
+        spread(r.options, 0),
+        String(cross.warmup[variant].OPTIONS ?? 0),
+      ];
+    }),
+  );
+
   console.log(
     `\nruntime: ${seconds(started)} in all (requests check ${timings.equivalence}, cold start ${timings.cold}, ` +
-      `per call ${timings.perCall}, phases ${timings.phases}, without the network ${timings.memory}, rejections ${timings.validation})`,
+      `per call ${timings.perCall}, phases ${timings.phases}, without the network ${timings.memory}, ` +
+      `rejections ${timings.validation}, cross-origin ${timings.cross})`,
   );
 } finally {
   await browser?.close();
   server?.closeAllConnections();
   server?.close();
+  for (const apiServer of api?.servers ?? []) {
+    apiServer.closeAllConnections();
+    apiServer.close();
+  }
   emulator.child.kill();
 }

@@ -5,7 +5,9 @@
 //
 // The variants send the same request: POST {origin}/v3/connections/notion with the same JSON
 // body, Accept and Content-Type application/json and the same bearer key. The API (the emulator)
-// is behind the page's own origin, so no variant pays a CORS preflight.
+// is behind the page's own origin, so no variant pays a CORS preflight; except for the "~cross"
+// variants, which call the API on another origin (setApiOrigins: one origin per variant, so that
+// each has a CORS preflight cache entry of its own and the driver counts its preflights apart).
 const API_KEY = "sm_emulator_test_key";
 const PROVIDER = "notion";
 const PATH = `/v3/connections/${PROVIDER}`;
@@ -48,24 +50,41 @@ function timedFetch(input, init) {
   });
 }
 
-const base = () => location.origin;
-const clientOptions = (fetchImpl) => ({
+/** The API's origin by variant name for the "~cross" variants, from the driver (setApiOrigins). */
+let apiOrigins = {};
+function setApiOrigins(origins) {
+  apiOrigins = origins;
+}
+
+const clientOptions = (fetchImpl, baseURL) => ({
   apiKey: API_KEY,
-  baseURL: base(),
+  baseURL,
   dangerouslyAllowBrowser: true,
   ...(fetchImpl ? { fetch: fetchImpl } : {}),
 });
 
-/** The hand-built request: what the package sends, written out (the floor for a call). */
-function rawCreate(fetchImpl = fetch) {
+/**
+ * The hand-built request: what the package sends, written out (the floor for a call). As the
+ * package does, only a GET gets `cache: "no-store"`; a POST (the create) keeps the default mode,
+ * so a cross-origin POST may use Chromium's CORS preflight cache (`no-store` makes it skip it).
+ */
+function rawCall(fetchImpl, url, method, body) {
+  return fetchImpl(url, {
+    method,
+    headers: {
+      Accept: "application/json",
+      ...(body === undefined ? {} : { "Content-Type": "application/json" }),
+      Authorization: `Bearer ${API_KEY}`,
+    },
+    ...(body === undefined ? {} : { body }),
+    ...(method === "GET" ? { cache: "no-store" } : {}),
+    redirect: "error",
+  });
+}
+
+function rawCreate(fetchImpl, baseURL) {
   return async () => {
-    const response = await fetchImpl(base() + PATH, {
-      method: "POST",
-      headers: { Accept: "application/json", "Content-Type": "application/json", Authorization: `Bearer ${API_KEY}` },
-      body: JSON.stringify(PARAMS),
-      cache: "no-store",
-      redirect: "error",
-    });
+    const response = await rawCall(fetchImpl, baseURL + PATH, "POST", JSON.stringify(PARAMS));
     if (!response.ok) throw new Error(`HTTP ${response.status}`);
     return response.json();
   };
@@ -73,7 +92,8 @@ function rawCreate(fetchImpl = fetch) {
 
 /**
  * Call functions by variant name; a name ending in "~memory" uses the memory `fetch`, one ending
- * in "~timed" the browser's `fetch` through `timedFetch`.
+ * in "~timed" the browser's `fetch` through `timedFetch`, one ending in "~cross" the browser's
+ * `fetch` and the API on the origin setApiOrigins gave for the variant.
  */
 const loaded = {};
 
@@ -81,24 +101,31 @@ const loaded = {};
 async function load(variant) {
   const [name, where] = variant.split("~");
   const fetchImpl = { memory: memoryFetch, timed: timedFetch }[where];
+  let base = location.origin;
+  if (where === "cross") {
+    base = apiOrigins[name];
+    if (base === undefined) throw new Error(`no API origin for ${variant}`);
+  }
   if (name === "fetch") {
-    loaded[variant] = rawCreate(fetchImpl);
+    loaded[variant] = rawCreate(fetchImpl ?? fetch, base);
   } else if (name === "sdk") {
     const sdk = await import("/bench/sdk.js");
-    const client = sdk.createClient(clientOptions(fetchImpl));
+    const client = sdk.createClient(clientOptions(fetchImpl, base));
     loaded[variant] = (params = PARAMS, requestOptions) => sdk.create(client, PROVIDER, params, requestOptions);
   } else if (name === "ours") {
     const ours = await import("/pkg/index.js");
     // The options object of the common call is built once, as the other variants' inputs are.
-    const options = { ...clientOptions(fetchImpl), ...PARAMS };
+    const options = { ...clientOptions(fetchImpl, base), ...PARAMS };
     loaded[variant] = (params, requestOptions) =>
       ours.createConnection(
         PROVIDER,
-        params === undefined && requestOptions === undefined ? options : { ...clientOptions(fetchImpl), ...params, ...requestOptions },
+        params === undefined && requestOptions === undefined
+          ? options
+          : { ...clientOptions(fetchImpl, base), ...params, ...requestOptions },
       );
   } else if (name === "oursClient") {
     const ours = await import("/pkg/index.js");
-    const client = new ours.Supermemory(clientOptions(fetchImpl));
+    const client = new ours.Supermemory(clientOptions(fetchImpl, base));
     loaded[variant] = (params = PARAMS, requestOptions) => client.connections.create(PROVIDER, params, requestOptions);
   } else {
     throw new Error(`unknown variant ${variant}`);
@@ -242,5 +269,5 @@ async function rejections(variant, kind, count) {
   };
 }
 
-window.bench = { load, cold, sequential, concurrent, interleavedSequential, interleavedConcurrent, phases, rejections };
+window.bench = { setApiOrigins, load, cold, sequential, concurrent, interleavedSequential, interleavedConcurrent, phases, rejections };
 window.benchReady = true;
