@@ -7,11 +7,13 @@ use crate::prelude::*;
 use wasm_bindgen::prelude::wasm_bindgen;
 use wasm_bindgen::JsValue;
 
+use crate::allow_list::AllowedEntry;
 use crate::error::{self, Error};
 use crate::input::Reader;
 use crate::js_object::JsObject;
 use crate::oauth::Completion;
 use crate::provider::Provider;
+use crate::request::CreateCall;
 use crate::response::ConnectionCreateResponse;
 use crate::url::{detect_environment, PlatformUrls};
 use crate::value::Value;
@@ -34,8 +36,9 @@ fn read_provider_and_options(
     Ok((provider, options))
 }
 
-/// The one asynchronous export: runs `operation` with its arguments, so that the module holds
-/// one promise wrapper and one state machine instead of one per export.
+/// The one asynchronous export: runs `operation` with its arguments. Every argument is read and
+/// checked first, synchronously ([`plan`]); one small state machine then sends what passed
+/// ([`execute`]).
 ///
 /// - `createConnection` and `startOAuth`: `first` is the provider, `second` the options.
 /// - `create`: `client` is the client's options, `first` the provider, `second` the create
@@ -50,26 +53,26 @@ pub async fn run(
     second: JsValue,
     third: JsValue,
 ) -> Result<JsValue, JsValue> {
-    match operation.as_str() {
-        "createConnection" => create_connection(first, second).await,
-        "startOAuth" => start_oauth(first, second).await,
-        "create" => connections_create(client, first, second, third).await,
-        _ => connections_call(operation, client, first, second, third).await,
-    }
+    let mut reader = Reader::new();
+    let outcome = match plan(&operation, &mut reader, [&client, &first, &second, &third]) {
+        Ok(plan) => execute(plan, &reader).await,
+        Err(error) => Err(error),
+    };
+    outcome.map_err(Error::into_js)
 }
 
 /// `createConnection(provider, options)`: client options, create parameters and request options
 /// in one object. Resolves to the created connection; rejects with an error record.
 pub async fn create_connection(provider: JsValue, options: JsValue) -> Result<JsValue, JsValue> {
-    let mut reader = Reader::new();
-    async {
-        let (provider, options) = read_provider_and_options(&mut reader, &provider, &options)?;
-        let env = detect_environment(&PlatformUrls);
-        let call = request::validate_create_connection(&provider, &options, &env)?;
-        Ok(operations::create(call, &reader).await?.to_js())
-    }
+    let none = JsValue::UNDEFINED;
+    run(
+        "createConnection".into(),
+        none.clone(),
+        provider,
+        options,
+        none,
+    )
     .await
-    .map_err(Error::into_js)
 }
 
 /// `client.connections.create(provider, params, requestOptions)` for a client made with
@@ -80,25 +83,105 @@ pub async fn connections_create(
     params: JsValue,
     request_options: JsValue,
 ) -> Result<JsValue, JsValue> {
-    let mut reader = Reader::new();
-    async {
-        let provider = reader.read_argument(&provider, "provider", 0)?;
-        Provider::parse(&provider)?;
-        let client = reader.read_argument(&client_options, "options", OPTIONS_DEPTH)?;
-        let params = reader.read_argument(&params, "params", OPTIONS_DEPTH)?;
-        let request_options = reader.read_argument(&request_options, "requestOptions", 1)?;
-        let env = detect_environment(&PlatformUrls);
-        let call = request::validate_connections_create(
-            &client,
-            &provider,
-            &params,
-            &request_options,
-            &env,
-        )?;
-        Ok(operations::create(call, &reader).await?.to_js())
-    }
+    run(
+        "create".into(),
+        client_options,
+        provider,
+        params,
+        request_options,
+    )
     .await
-    .map_err(Error::into_js)
+}
+
+/// A call whose arguments passed every rule: what [`execute`] sends.
+enum Plan {
+    /// Create a connection; for `startOAuth`, also the nonce (an OAuth provider's) and the
+    /// allow-list for the second half of the round trip's start.
+    Create {
+        call: CreateCall,
+        start: Option<(Option<String>, Vec<AllowedEntry>)>,
+    },
+    /// One operation of `client.connections`.
+    Operation(Session, operations::Operation),
+    /// `waitForConnection`: polls until the connection's sync has ended.
+    Wait(Session, String, connection_params::WaitOptions),
+}
+
+/// The checked settings of a call other than create (the reader is lent at `execute`).
+struct Session {
+    client: options::ClientConfig,
+    request: options::RequestConfig,
+}
+
+/// Reads and checks the arguments of `operation` in the documented order.
+fn plan(operation: &str, reader: &mut Reader, args: [&JsValue; 4]) -> Result<Plan, Error> {
+    let [client, first, second, third] = args;
+    match operation {
+        "createConnection" => {
+            let (provider, options) = read_provider_and_options(reader, first, second)?;
+            let env = detect_environment(&PlatformUrls);
+            let call = request::validate_create_connection(&provider, &options, &env)?;
+            Ok(Plan::Create { call, start: None })
+        }
+        "startOAuth" => {
+            let (provider, options) = read_provider_and_options(reader, first, second)?;
+            let (options, allowed_hosts) = take_option(options, "allowedHosts");
+            let env = detect_environment(&PlatformUrls);
+            let mut call = request::validate_create_connection(&provider, &options, &env)?;
+            let allowed = allow_list::parse_allowed_hosts(&allowed_hosts, &PlatformUrls)?;
+            let nonce = oauth::prepare_start(&mut call)?;
+            Ok(Plan::Create {
+                call,
+                start: Some((nonce, allowed)),
+            })
+        }
+        "create" => {
+            let provider = reader.read_argument(first, "provider", 0)?;
+            Provider::parse(&provider)?;
+            let client = reader.read_argument(client, "options", OPTIONS_DEPTH)?;
+            let params = reader.read_argument(second, "params", OPTIONS_DEPTH)?;
+            let request_options = reader.read_argument(third, "requestOptions", 1)?;
+            let env = detect_environment(&PlatformUrls);
+            let call = request::validate_connections_create(
+                &client,
+                &provider,
+                &params,
+                &request_options,
+                &env,
+            )?;
+            Ok(Plan::Create { call, start: None })
+        }
+        _ => plan_operation(operation, reader, client, first, second, third),
+    }
+}
+
+/// Sends a checked call and writes its result for JavaScript.
+async fn execute(plan: Plan, reader: &Reader) -> Result<JsValue, Error> {
+    let (session, sending) = match plan {
+        Plan::Create { call, start } => {
+            let provider = call.provider;
+            let connection = operations::create(call, reader).await?;
+            return match start {
+                None => Ok(connection.to_js()),
+                Some((nonce, allowed)) => {
+                    let redirected =
+                        oauth::finish_start(nonce.as_deref(), provider, &connection, &allowed)?;
+                    Ok(started(redirected, &connection))
+                }
+            };
+        }
+        Plan::Operation(session, operation) => (session, Ok(operation)),
+        Plan::Wait(session, id, wait) => (session, Err((id, wait))),
+    };
+    let session = operations::Session {
+        client: session.client,
+        request: session.request,
+        reader,
+    };
+    match sending {
+        Ok(operation) => session.run(operation).await,
+        Err((id, wait)) => session.wait_for_connection(&id, &wait).await,
+    }
 }
 
 /// Takes the `allowedHosts` entry out of an options object.
@@ -127,21 +210,8 @@ fn started(redirected: bool, connection: &ConnectionCreateResponse) -> JsValue {
 /// `startOAuth(provider, options)`: creates the connection and, for OAuth providers, remembers a
 /// one-time nonce and navigates to the checked `authLink`.
 pub async fn start_oauth(provider: JsValue, options: JsValue) -> Result<JsValue, JsValue> {
-    let mut reader = Reader::new();
-    async {
-        let (provider, options) = read_provider_and_options(&mut reader, &provider, &options)?;
-        let (options, allowed_hosts) = take_option(options, "allowedHosts");
-        let env = detect_environment(&PlatformUrls);
-        let mut call = request::validate_create_connection(&provider, &options, &env)?;
-        let allowed = allow_list::parse_allowed_hosts(&allowed_hosts, &PlatformUrls)?;
-        let provider = call.provider;
-        let nonce = oauth::prepare_start(&mut call)?;
-        let connection = operations::create(call, &reader).await?;
-        let redirected = oauth::finish_start(nonce.as_deref(), provider, &connection, &allowed)?;
-        Ok(started(redirected, &connection))
-    }
-    .await
-    .map_err(Error::into_js)
+    let none = JsValue::UNDEFINED;
+    run("startOAuth".into(), none.clone(), provider, options, none).await
 }
 
 /// `redirectToAuthLink(connection, { allowedHosts })`: navigates to the connection's `authLink`
@@ -282,7 +352,7 @@ fn configure_body(params: &JsValue) -> Result<JsValue, Error> {
 /// `client.connections.<operation>(first, second, requestOptions)` for every operation but
 /// create: list, getByID, getByTag, deleteByID, deleteByProvider, import, listDocuments,
 /// resources, configure, and waitForConnection (whose options take the place of
-/// `requestOptions`). Arguments are checked in order, then the client's options, then the call's.
+/// `requestOptions`).
 pub async fn connections_call(
     operation: String,
     client_options: JsValue,
@@ -290,72 +360,68 @@ pub async fn connections_call(
     second: JsValue,
     request_options: JsValue,
 ) -> Result<JsValue, JsValue> {
-    use crate::connection_params as params;
-    use crate::operations::{Operation, Session};
+    run(operation, client_options, first, second, request_options).await
+}
 
-    let mut reader = Reader::new();
-    let result: Result<JsValue, Error> = async {
-        let op = operation.as_str();
-        let by_provider = matches!(
-            op,
-            "getByTag" | "deleteByProvider" | "import" | "listDocuments"
-        );
-        let target = if op == "list" {
-            String::new()
-        } else {
-            read_path_argument(&mut reader, &first, by_provider)?
+/// Reads and checks an operation other than create: the path argument, then the client's
+/// options, then the call's.
+fn plan_operation(
+    op: &str,
+    reader: &mut Reader,
+    client_options: &JsValue,
+    first: &JsValue,
+    second: &JsValue,
+    request_options: &JsValue,
+) -> Result<Plan, Error> {
+    use crate::connection_params as params;
+    use crate::operations::Operation;
+
+    let by_provider = matches!(
+        op,
+        "getByTag" | "deleteByProvider" | "import" | "listDocuments"
+    );
+    let target = if op == "list" {
+        String::new()
+    } else {
+        read_path_argument(reader, first, by_provider)?
+    };
+    let client = reader.read_argument(client_options, "options", OPTIONS_DEPTH)?;
+    let client = request::validate_client(&client, &detect_environment(&PlatformUrls))?;
+    let params_js = if op == "list" { first } else { second };
+    let params = reader.read_argument(params_js, "params", OPTIONS_DEPTH)?;
+    if op == "waitForConnection" {
+        let wait = params::parse_wait_options(&params)?;
+        let request = options::RequestConfig {
+            signal: wait.signal,
+            ..Default::default()
         };
-        let client = reader.read_argument(&client_options, "options", OPTIONS_DEPTH)?;
-        let client = request::validate_client(&client, &detect_environment(&PlatformUrls))?;
-        let params_js = if op == "list" { &first } else { &second };
-        let params = reader.read_argument(params_js, "params", OPTIONS_DEPTH)?;
-        let (request, wait) = if op == "waitForConnection" {
-            let wait = params::parse_wait_options(&params)?;
-            let request = options::RequestConfig {
-                signal: wait.signal,
-                ..Default::default()
-            };
-            (request, Some(wait))
-        } else {
-            let request_options = reader.read_argument(&request_options, "requestOptions", 1)?;
-            (request::validate_request_options(&request_options)?, None)
-        };
-        let session = Session {
-            client,
-            request,
-            reader: &reader,
-        };
-        if let Some(wait) = wait {
-            return session.wait_for_connection(&target, &wait).await;
-        }
-        // One copy of the encoding for every operation whose body is the container tags.
-        let tags = |required: bool| tags_body(&params, required);
-        let operation = match op {
-            "list" => Operation::list(tags(false)?),
-            "getByID" => Operation::get_by_id(&target),
-            "getByTag" => Operation::get_by_tag(&target, tags(true)?),
-            "deleteByID" => {
-                Operation::delete_by_id(&target, params::parse_delete_documents(&params)?)
-            }
-            "deleteByProvider" => Operation::delete_by_provider(&target, tags(true)?),
-            "import" => Operation::import(&target, tags(false)?),
-            "listDocuments" => Operation::list_documents(&target, tags(false)?),
-            "resources" => Operation::resources(&target, &params::parse_resources_query(&params)?),
-            "configure" => {
-                params::check_configure(&params)?;
-                Operation::configure(&target, configure_body(params_js)?)
-            }
-            _ => {
-                return Err(Error::new(
-                    error::ErrorCode::InvalidRequest,
-                    "this package does not know that operation",
-                ))
-            }
-        };
-        session.run(operation).await
+        return Ok(Plan::Wait(Session { client, request }, target, wait));
     }
-    .await;
-    result.map_err(Error::into_js)
+    let request_options = reader.read_argument(request_options, "requestOptions", 1)?;
+    let request = request::validate_request_options(&request_options)?;
+    // One copy of the encoding for every operation whose body is the container tags.
+    let tags = |required: bool| tags_body(&params, required);
+    let operation = match op {
+        "list" => Operation::list(tags(false)?),
+        "getByID" => Operation::get_by_id(&target),
+        "getByTag" => Operation::get_by_tag(&target, tags(true)?),
+        "deleteByID" => Operation::delete_by_id(&target, params::parse_delete_documents(&params)?),
+        "deleteByProvider" => Operation::delete_by_provider(&target, tags(true)?),
+        "import" => Operation::import(&target, tags(false)?),
+        "listDocuments" => Operation::list_documents(&target, tags(false)?),
+        "resources" => Operation::resources(&target, &params::parse_resources_query(&params)?),
+        "configure" => {
+            params::check_configure(&params)?;
+            Operation::configure(&target, configure_body(params_js)?)
+        }
+        _ => {
+            return Err(Error::new(
+                error::ErrorCode::InvalidRequest,
+                "this package does not know that operation",
+            ))
+        }
+    };
+    Ok(Plan::Operation(Session { client, request }, operation))
 }
 
 /// What the browser tests of the allow-list reach inside the crate (the `npm` feature only).
