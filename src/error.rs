@@ -4,6 +4,7 @@
 #[allow(unused_imports)]
 use crate::prelude::*;
 
+use alloc::boxed::Box;
 use core::fmt;
 
 use wasm_bindgen::JsValue;
@@ -91,8 +92,13 @@ impl ErrorCode {
     }
 }
 
-/// A failed call: what went wrong, and where, in words that never carry a secret.
-pub struct Error {
+/// A failed call: what went wrong, and where, in words that never carry a secret. Boxed, so
+/// that the many `Result`s that carry it stay one word wide.
+pub struct Error(Box<Failure>);
+
+/// The parts of an [`Error`], reached through it as fields (`error.code`, `error.message`).
+#[derive(Debug)]
+pub struct Failure {
     /// The error code.
     pub code: ErrorCode,
     /// A short message saying what to do.
@@ -112,7 +118,7 @@ pub struct Error {
 impl Error {
     /// An error with only a code and a message.
     pub fn new(code: ErrorCode, message: impl Into<String>) -> Error {
-        Error {
+        Error(Box::new(Failure {
             code,
             message: message.into(),
             status: None,
@@ -120,7 +126,12 @@ impl Error {
             details: None,
             retry_after: None,
             cause: None,
-        }
+        }))
+    }
+
+    /// The parts, moved out.
+    pub fn into_parts(self) -> Failure {
+        *self.0
     }
 
     /// A validation error about the option at `field`.
@@ -144,30 +155,45 @@ impl Error {
 
     /// The record the JS wrapper turns into a `SupermemoryError`.
     pub fn into_js(self) -> JsValue {
+        let error = self.into_parts();
         let record = js_sys::Object::new();
         let set = |key: &str, value: JsValue| {
             // Setting a property on a fresh plain object cannot fail.
             let _ = js_sys::Reflect::set(&record, &JsValue::from_str(key), &value);
         };
         set("supermemoryError", JsValue::TRUE);
-        set("code", JsValue::from_str(self.code.as_str()));
-        set("message", JsValue::from_str(&self.message));
-        if let Some(status) = self.status {
+        set("code", JsValue::from_str(error.code.as_str()));
+        set("message", JsValue::from_str(&error.message));
+        if let Some(status) = error.status {
             set("status", JsValue::from(status));
         }
-        if let Some(field) = &self.field {
+        if let Some(field) = &error.field {
             set("field", JsValue::from_str(field));
         }
-        if let Some(details) = &self.details {
+        if let Some(details) = &error.details {
             set("details", JsValue::from_str(details));
         }
-        if let Some(seconds) = self.retry_after {
+        if let Some(seconds) = error.retry_after {
             set("retryAfter", JsValue::from_f64(seconds));
         }
-        if let Some(cause) = self.cause {
+        if let Some(cause) = error.cause {
             set("cause", cause);
         }
         record.into()
+    }
+}
+
+impl core::ops::Deref for Error {
+    type Target = Failure;
+
+    fn deref(&self) -> &Failure {
+        &self.0
+    }
+}
+
+impl core::ops::DerefMut for Error {
+    fn deref_mut(&mut self) -> &mut Failure {
+        &mut self.0
     }
 }
 

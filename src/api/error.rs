@@ -7,6 +7,8 @@ use crate::prelude::*;
 use core::fmt;
 use core::time::Duration;
 
+use alloc::boxed::Box;
+
 use crate::error::ErrorCode;
 
 /// A failed call, or a value refused before anything was sent.
@@ -25,6 +27,12 @@ use crate::error::ErrorCode;
 /// ```
 #[derive(Debug, Clone, PartialEq)]
 pub struct Error {
+    /// Boxed: a `Result<T, Error>` stays small.
+    inner: Box<Parts>,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+struct Parts {
     code: ErrorCode,
     message: String,
     field: Option<String>,
@@ -36,74 +44,78 @@ pub struct Error {
 impl Error {
     /// What went wrong.
     pub fn code(&self) -> ErrorCode {
-        self.code
+        self.inner.code
     }
 
     /// The message: what happened and what to do, without any secret.
     pub fn message(&self) -> &str {
-        &self.message
+        &self.inner.message
     }
 
     /// For a value refused before sending, its path as the API names it: `containerTags[0]`,
     /// `metadata.startUrl`, `timeout`.
     pub fn field(&self) -> Option<&str> {
-        self.field.as_deref()
+        self.inner.field.as_deref()
     }
 
     /// The HTTP status, when the API answered.
     pub fn status(&self) -> Option<u16> {
-        self.status
+        self.inner.status
     }
 
     /// The API's `details`, when it sent any.
     pub fn details(&self) -> Option<&str> {
-        self.details.as_deref()
+        self.inner.details.as_deref()
     }
 
     /// How long the API asked to wait before trying again (`retry-after-ms`, `Retry-After` or
     /// the body's `retryAfterSeconds`), when it said; it can be a fraction of a second.
     pub fn retry_after(&self) -> Option<Duration> {
-        self.retry_after
+        self.inner
+            .retry_after
             .and_then(|seconds| Duration::try_from_secs_f64(seconds).ok())
     }
 
     /// True for an attempt that took longer than the timeout.
     pub fn is_timeout(&self) -> bool {
-        self.code == ErrorCode::Timeout
+        self.inner.code == ErrorCode::Timeout
     }
 
     /// True when the request could not be sent or its answer could not be read.
     pub fn is_connection(&self) -> bool {
-        self.code == ErrorCode::Connection
+        self.inner.code == ErrorCode::Connection
     }
 
     /// True for a value refused before anything was sent.
     pub fn is_invalid_request(&self) -> bool {
-        self.code == ErrorCode::InvalidRequest
+        self.inner.code == ErrorCode::InvalidRequest
     }
 
     /// True when the API answered with a status that is not 2xx.
     pub fn is_status(&self) -> bool {
-        self.status.is_some() && self.code != ErrorCode::InvalidResponse
+        self.inner.status.is_some() && self.inner.code != ErrorCode::InvalidResponse
     }
 }
 
 impl From<crate::error::Error> for Error {
     fn from(error: crate::error::Error) -> Error {
+        let error = error.into_parts();
         Error {
-            code: error.code,
-            message: error.message,
-            field: error.field,
-            status: error.status,
-            details: error.details,
-            retry_after: error.retry_after,
+            inner: Box::new(Parts {
+                code: error.code,
+                message: error.message,
+                field: error.field,
+                status: error.status,
+                details: error.details,
+                retry_after: error.retry_after,
+            }),
         }
     }
 }
 
 impl fmt::Display for Error {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(&self.message)
+        f.write_str(&self.inner.message)
     }
 }
 
