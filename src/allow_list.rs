@@ -52,11 +52,11 @@ pub fn parse_allowed_hosts(
             ))
         }
     };
-    items
-        .iter()
-        .enumerate()
-        .map(|(i, item)| parse_entry(item, &text!("allowedHosts[", i, "]"), urls))
-        .collect()
+    let mut entries = Vec::with_capacity(items.len());
+    for (i, item) in items.iter().enumerate() {
+        entries.push(parse_entry(item, &text!("allowedHosts[", i, "]"), urls)?);
+    }
+    Ok(entries)
 }
 
 fn parse_entry(value: &Value, field: &str, urls: &dyn UrlParser) -> Result<AllowedEntry, Error> {

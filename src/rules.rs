@@ -120,12 +120,13 @@ pub fn container_tag(value: &Value, field: &str) -> Result<String, Error> {
 pub fn container_tags(value: &Value) -> Result<Option<Vec<String>>, Error> {
     match value {
         Value::Undefined => Ok(None),
-        Value::Array(items) => items
-            .iter()
-            .enumerate()
-            .map(|(i, item)| container_tag(item, &text!("containerTags[", i, "]")))
-            .collect::<Result<Vec<_>, _>>()
-            .map(Some),
+        Value::Array(items) => {
+            let mut tags = Vec::with_capacity(items.len());
+            for (i, item) in items.iter().enumerate() {
+                tags.push(container_tag(item, &text!("containerTags[", i, "]"))?);
+            }
+            Ok(Some(tags))
+        }
         other => Err(Error::invalid(
             "containerTags",
             text!(
