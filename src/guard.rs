@@ -18,8 +18,6 @@ extern "C" {
     fn guard_error() -> JsValue;
     #[wasm_bindgen(js_name = guardGet)]
     fn guard_get(target: &JsValue, key: &JsValue) -> JsValue;
-    #[wasm_bindgen(js_name = guardGetIndex)]
-    fn guard_get_index(target: &JsValue, index: u32) -> JsValue;
     #[wasm_bindgen(js_name = guardOwnKeys)]
     fn guard_own_keys(target: &JsValue) -> JsValue;
     #[wasm_bindgen(js_name = guardIsArray)]
@@ -54,6 +52,11 @@ pub fn get(target: &JsValue, key: &str) -> Result<JsValue, JsValue> {
     outcome(guard_get(target, &JsValue::from_str(key)))
 }
 
+/// `Reflect.get(target, key)`, `undefined` when reading throws.
+pub fn property(target: &JsValue, key: &str) -> JsValue {
+    get(target, key).unwrap_or(JsValue::UNDEFINED)
+}
+
 /// `Reflect.get(target, key)` with a key that is already a JavaScript value.
 pub fn get_key(target: &JsValue, key: &JsValue) -> Result<JsValue, JsValue> {
     outcome(guard_get(target, key))
@@ -61,7 +64,7 @@ pub fn get_key(target: &JsValue, key: &JsValue) -> Result<JsValue, JsValue> {
 
 /// `Reflect.get(target, index)`.
 pub fn get_index(target: &JsValue, index: u32) -> Result<JsValue, JsValue> {
-    outcome(guard_get_index(target, index))
+    outcome(guard_get(target, &JsValue::from(index)))
 }
 
 /// `Reflect.ownKeys(target)`.

@@ -43,9 +43,7 @@ impl Reader {
     /// A string of the caller's as Rust text; an error when it holds an unpaired surrogate,
     /// which Rust text cannot hold and would otherwise become U+FFFD without a word.
     fn text(&self, value: &JsValue, text: String, path: &str) -> Result<String, Error> {
-        // U+FFFD in UTF-8: only then can the JavaScript string have held a lone surrogate.
-        let replaced = text.as_bytes().windows(3).any(|b| b == [0xEF, 0xBF, 0xBD]);
-        if self.answer || !replaced || value.dyn_ref::<js_sys::JsString>().is_none_or(well_formed) {
+        if !self.lost_a_surrogate(value, &text) {
             return Ok(text);
         }
         let name = self.name_of(path);
@@ -53,6 +51,17 @@ impl Reader {
             name,
             text!(name, " contains an unpaired surrogate"),
         ))
+    }
+
+    /// True when `text`, read from the caller's string `value`, had an unpaired surrogate
+    /// replaced. Answers are taken as they come and never scanned.
+    fn lost_a_surrogate(&self, value: &JsValue, text: &str) -> bool {
+        // U+FFFD in UTF-8: only then can the JavaScript string have held a lone surrogate.
+        !self.answer
+            && text.as_bytes().windows(3).any(|b| b == [0xEF, 0xBF, 0xBD])
+            && value
+                .dyn_ref::<js_sys::JsString>()
+                .is_some_and(|string| !well_formed(string))
     }
 
     /// The JavaScript value behind a handle.
@@ -218,7 +227,7 @@ impl Reader {
                     text!(name, " has a symbol key: only string keys are allowed"),
                 ));
             };
-            if self.text(&key, name.clone(), path).is_err() {
+            if self.lost_a_surrogate(&key, &name) {
                 let name = self.name_of(path);
                 return Err(Error::invalid(
                     name,
@@ -258,7 +267,7 @@ fn well_formed(text: &js_sys::JsString) -> bool {
 
 /// True for an object with a boolean `aborted` and an `addEventListener` method.
 fn looks_like_signal(value: &JsValue) -> bool {
-    let get = |name: &str| guard::get(value, name).unwrap_or(JsValue::UNDEFINED);
+    let get = |name: &str| guard::property(value, name);
     get("aborted").as_bool().is_some()
         && get("addEventListener").is_function()
         && get("removeEventListener").is_function()

@@ -8,13 +8,13 @@ use wasm_bindgen::prelude::wasm_bindgen;
 use wasm_bindgen::JsValue;
 
 use crate::allow_list::AllowedEntry;
+use crate::answers::CreatedConnection;
 use crate::error::{self, Error};
 use crate::input::Reader;
 use crate::js_object::JsObject;
 use crate::oauth::Completion;
 use crate::provider::Provider;
 use crate::request::CreateCall;
-use crate::response::ConnectionCreateResponse;
 use crate::url::{detect_environment, PlatformUrls};
 use crate::value::Value;
 use crate::{
@@ -101,14 +101,20 @@ enum Plan {
         call: CreateCall,
         start: Option<(Option<String>, Vec<AllowedEntry>)>,
     },
-    /// One operation of `client.connections`.
-    Operation(Session, operations::Operation),
-    /// `waitForConnection`: polls until the connection's sync has ended.
-    Wait(Session, String, connection_params::WaitOptions),
+    /// Any other operation of `client.connections`, with the client's and the call's settings.
+    Send(Checked, Sending),
+}
+
+/// What a call other than create sends.
+enum Sending {
+    /// One request of an operation.
+    Operation(operations::Operation),
+    /// `waitForConnection`: polls the connection until its sync has ended.
+    Wait(String, connection_params::WaitOptions),
 }
 
 /// The checked settings of a call other than create (the reader is lent at `execute`).
-struct Session {
+struct Checked {
     client: options::ClientConfig,
     request: options::RequestConfig,
 }
@@ -170,8 +176,7 @@ async fn execute(plan: Plan, reader: &Reader) -> Result<JsValue, Error> {
                 }
             };
         }
-        Plan::Operation(session, operation) => (session, Ok(operation)),
-        Plan::Wait(session, id, wait) => (session, Err((id, wait))),
+        Plan::Send(session, sending) => (session, sending),
     };
     let session = operations::Session {
         client: session.client,
@@ -179,8 +184,8 @@ async fn execute(plan: Plan, reader: &Reader) -> Result<JsValue, Error> {
         reader,
     };
     match sending {
-        Ok(operation) => session.run(operation).await,
-        Err((id, wait)) => session.wait_for_connection(&id, &wait).await,
+        Sending::Operation(operation) => session.run(operation).await,
+        Sending::Wait(id, wait) => session.wait_for_connection(&id, &wait).await,
     }
 }
 
@@ -200,7 +205,7 @@ fn take_option(options: Value, name: &str) -> (Value, Value) {
 }
 
 /// What `startOAuth` resolves to: `{ redirected, connection }`.
-fn started(redirected: bool, connection: &ConnectionCreateResponse) -> JsValue {
+fn started(redirected: bool, connection: &CreatedConnection) -> JsValue {
     JsObject::new()
         .set("redirected", &JsValue::from_bool(redirected))
         .set("connection", &connection.to_js())
@@ -395,7 +400,10 @@ fn plan_operation(
             signal: wait.signal,
             ..Default::default()
         };
-        return Ok(Plan::Wait(Session { client, request }, target, wait));
+        return Ok(Plan::Send(
+            Checked { client, request },
+            Sending::Wait(target, wait),
+        ));
     }
     let request_options = reader.read_argument(request_options, "requestOptions", 1)?;
     let request = request::validate_request_options(&request_options)?;
@@ -421,7 +429,10 @@ fn plan_operation(
             ))
         }
     };
-    Ok(Plan::Operation(Session { client, request }, operation))
+    Ok(Plan::Send(
+        Checked { client, request },
+        Sending::Operation(operation),
+    ))
 }
 
 /// What the browser tests of the allow-list reach inside the crate (the `npm` feature only).

@@ -10,13 +10,13 @@ use js_sys::{Reflect, Uint8Array};
 use wasm_bindgen::{JsCast, JsValue};
 
 use crate::allow_list::{check_auth_link, AllowedEntry};
+use crate::answers::CreatedConnection;
 use crate::create_params;
 use crate::error::{Error, ErrorCode};
 use crate::guard;
 use crate::input::Reader;
 use crate::provider::Provider;
 use crate::request::CreateCall;
-use crate::response::ConnectionCreateResponse;
 use crate::url::{PlatformUrls, UrlParser};
 use crate::value::Value;
 
@@ -187,7 +187,7 @@ pub fn prepare_start(call: &mut CreateCall) -> Result<Option<String>, Error> {
 pub fn finish_start(
     nonce: Option<&str>,
     provider: Provider,
-    connection: &ConnectionCreateResponse,
+    connection: &CreatedConnection,
     allowed: &[AllowedEntry],
 ) -> Result<bool, Error> {
     match nonce {
@@ -202,7 +202,7 @@ pub fn finish_start(
 pub fn remember_and_navigate(
     nonce: &str,
     provider: &str,
-    connection: &ConnectionCreateResponse,
+    connection: &CreatedConnection,
     allowed: &[AllowedEntry],
 ) -> Result<(), Error> {
     let link = connection.auth_link.as_deref().ok_or_else(|| {

@@ -6,12 +6,13 @@ use crate::prelude::*;
 use wasm_bindgen::{JsCast, JsValue};
 
 use crate::answer::{error_from_answer, json_or_error, json_or_error_both};
+use crate::answers::CreatedConnection;
 use crate::connection_params::WaitOptions;
 use crate::error::{Error, ErrorCode};
 use crate::input::Reader;
 use crate::options::{ClientConfig, RequestConfig};
 use crate::request::CreateCall;
-use crate::response::{parse_create_response, ConnectionCreateResponse};
+use crate::response::parse_create_response;
 use crate::retry::{self, Decision, RetryPolicy};
 use crate::shapes;
 use crate::timer::sleep;
@@ -296,7 +297,7 @@ impl Session<'_> {
 }
 
 /// `POST /v3/connections/{provider}`.
-pub async fn create(call: CreateCall, reader: &Reader) -> Result<ConnectionCreateResponse, Error> {
+pub async fn create(call: CreateCall, reader: &Reader) -> Result<CreatedConnection, Error> {
     let session = Session {
         client: call.client,
         request: call.request,

@@ -6,24 +6,12 @@ use crate::prelude::*;
 
 use wasm_bindgen::JsValue;
 
+use crate::answers::CreatedConnection;
 use crate::error::{Error, ErrorCode};
 use crate::js_object::JsObject;
 use crate::value::Value;
 
-/// What `createConnection` resolves to.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct ConnectionCreateResponse {
-    /// The new connection's id.
-    pub id: String,
-    /// Where to send the user for OAuth consent; `None` for providers without OAuth.
-    pub auth_link: Option<String>,
-    /// How long `auth_link` stays valid, as text such as "1 hour".
-    pub expires_in: Option<String>,
-    /// Where the API sends the browser after consent.
-    pub redirects_to: Option<String>,
-}
-
-impl ConnectionCreateResponse {
+impl CreatedConnection {
     /// The result as JavaScript: `{ id, authLink, expiresIn, redirectsTo }`, `null` for what the
     /// API left out.
     #[cfg_attr(not(feature = "npm"), allow(dead_code))]
@@ -38,7 +26,7 @@ impl ConnectionCreateResponse {
 }
 
 /// Reads a create answer: `id` must be a string; the others a string, null or absent.
-pub fn parse_create_response(value: &Value) -> Result<ConnectionCreateResponse, Error> {
+pub fn parse_create_response(value: &Value) -> Result<CreatedConnection, Error> {
     if !matches!(value, Value::Object(_)) {
         return Err(invalid(text!(
             "the API answered with ",
@@ -57,7 +45,7 @@ pub fn parse_create_response(value: &Value) -> Result<ConnectionCreateResponse, 
             )))
         }
     };
-    Ok(ConnectionCreateResponse {
+    Ok(CreatedConnection {
         id,
         auth_link: optional_string(value, "authLink")?,
         expires_in: optional_string(value, "expiresIn")?,
@@ -122,7 +110,7 @@ mod tests {
         let answer = object(&[("id", s("conn_1")), ("authLink", Value::Null)]);
         assert_eq!(
             parse_create_response(&answer).unwrap(),
-            ConnectionCreateResponse {
+            CreatedConnection {
                 id: "conn_1".into(),
                 auth_link: None,
                 expires_in: None,

@@ -34,20 +34,15 @@ pub fn clear_timeout(handle: &JsValue) {
     let _ = clear_timeout_raw(handle);
 }
 
-/// Reads a property, `undefined` when reading throws.
-pub fn property(target: &JsValue, name: &str) -> JsValue {
-    crate::guard::get(target, name).unwrap_or(JsValue::UNDEFINED)
-}
-
 /// The `aborted` error for the caller's signal, when it has aborted.
 pub fn caller_abort(signal: Option<&AbortSignal>) -> Option<Error> {
     let signal = signal?;
-    if property(signal, "aborted").as_bool() != Some(true) {
+    if crate::guard::property(signal, "aborted").as_bool() != Some(true) {
         return None;
     }
     Some(
         Error::new(ErrorCode::Aborted, "the request was aborted")
-            .with_cause(property(signal, "reason")),
+            .with_cause(crate::guard::property(signal, "reason")),
     )
 }
 

@@ -20,10 +20,11 @@ use web_sys::{
 
 use crate::error::{Error, ErrorCode};
 use crate::guard;
+use crate::guard::property;
 use crate::headers::merge_headers;
 use crate::options::{ApiKey, FetchOptions};
 use crate::retry_hint::retry_after_from_headers;
-use crate::timer::{caller_abort, clear_timeout, property, set_timeout};
+use crate::timer::{caller_abort, clear_timeout, set_timeout};
 
 /// An HTTP method the package sends.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

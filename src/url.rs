@@ -108,10 +108,7 @@ fn parse_with_platform(input: &str, base: Option<&str>) -> Option<ParsedUrl> {
     })
 }
 
-/// Reads a property of the global object, `undefined` when reading fails.
-fn global_property(target: &JsValue, name: &str) -> JsValue {
-    crate::guard::get(target, name).unwrap_or(JsValue::UNDEFINED)
-}
+use crate::guard::property as global_property;
 
 /// Where the code runs; it does not change while the module lives.
 #[derive(Clone, Copy, PartialEq, Eq)]

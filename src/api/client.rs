@@ -8,7 +8,7 @@ use core::time::Duration;
 
 use crate::api::connections::Connections;
 use crate::api::error::Error;
-use crate::api::params::millis;
+use crate::api::params::{millis, set_entry};
 use crate::input::Reader;
 use crate::options::ClientConfig;
 use crate::request;
@@ -163,15 +163,16 @@ impl ClientBuilder {
     }
 
     fn set(mut self, key: &str, value: Value) -> ClientBuilder {
-        self.entries.retain(|(name, _)| name != key);
-        self.entries.push((key.to_string(), value));
+        set_entry(&mut self.entries, key.to_string(), value);
         self
     }
 
     fn fetch_option(mut self, key: &str, value: String) -> ClientBuilder {
-        self.fetch_options.retain(|(name, _)| name != key);
-        self.fetch_options
-            .push((key.to_string(), Value::String(value)));
+        set_entry(
+            &mut self.fetch_options,
+            key.to_string(),
+            Value::String(value),
+        );
         self
     }
 }

@@ -78,13 +78,7 @@ impl<'a> Connections<'a> {
         let call = with_environment(|env| {
             request::validate_create_params(provider, config, &params.to_value(), request, env)
         })?;
-        let created = operations::create(call, &reader).await?;
-        Ok(CreatedConnection {
-            id: created.id,
-            auth_link: created.auth_link,
-            expires_in: created.expires_in,
-            redirects_to: created.redirects_to,
-        })
+        Ok(operations::create(call, &reader).await?)
     }
 
     /// Lists connections (`POST /v3/connections/list`): those carrying every one of
@@ -147,7 +141,7 @@ impl<'a> Connections<'a> {
     ) -> Result<Vec<DeletedConnection>, Error> {
         let id = connection_id_path(connection_id)?;
         let operation = Operation::delete_by_id(&id, documents == Documents::Delete);
-        self.deleted(operation).await
+        self.typed(operation).await
     }
 
     /// Deletes the provider's connections under exactly these tags
@@ -166,7 +160,7 @@ impl<'a> Connections<'a> {
         I::Item: Into<String>,
     {
         let body = tags_body(container_tags, true)?;
-        self.deleted(Operation::delete_by_provider(provider.as_str(), body))
+        self.typed(Operation::delete_by_provider(provider.as_str(), body))
             .await
     }
 
@@ -323,10 +317,6 @@ impl<'a> Connections<'a> {
 
     async fn typed<T: DeserializeOwned>(&self, operation: Operation) -> Result<T, Error> {
         from_json(&self.run(operation).await?)
-    }
-
-    async fn deleted(&self, operation: Operation) -> Result<Vec<DeletedConnection>, Error> {
-        self.typed(operation).await
     }
 }
 

@@ -14,7 +14,6 @@ use crate::oauth::{self, Completion};
 use crate::operations;
 use crate::provider::Provider;
 use crate::request;
-use crate::response::ConnectionCreateResponse;
 use crate::url::PlatformUrls;
 use crate::value::Value;
 
@@ -83,7 +82,7 @@ pub async fn start_oauth(
     let redirected = oauth::finish_start(nonce.as_deref(), provider, &created, &allowed)?;
     Ok(OAuthStarted {
         redirected,
-        connection: typed(created),
+        connection: created,
     })
 }
 
@@ -146,13 +145,4 @@ fn allowed_entries(allowed_hosts: Option<&[&str]>) -> Result<Vec<AllowedEntry>, 
     }
     let value = allowed_hosts.map_or(Value::Undefined, |hosts| strings(hosts.iter().copied()));
     Ok(allow_list::parse_allowed_hosts(&value, &PlatformUrls)?)
-}
-
-fn typed(created: ConnectionCreateResponse) -> CreatedConnection {
-    CreatedConnection {
-        id: created.id,
-        auth_link: created.auth_link,
-        expires_in: created.expires_in,
-        redirects_to: created.redirects_to,
-    }
 }

@@ -64,21 +64,13 @@ impl CreateConnection {
     /// One metadata entry: a string, a number or a boolean. Provider settings travel here
     /// (`startUrl` for the web crawler, the S3 keys, Granola's `apiKey`, `syncScope`).
     pub fn metadata(mut self, key: impl Into<String>, value: impl Into<MetadataValue>) -> Self {
-        let key = key.into();
-        let value = value.into().0;
         let entries = self.metadata.get_or_insert_with(Vec::new);
-        match entries.iter_mut().find(|(name, _)| *name == key) {
-            Some(entry) => entry.1 = value,
-            None => entries.push((key, value)),
-        }
+        set_entry(entries, key.into(), value.into().0);
         self
     }
 
     fn set(mut self, key: &str, value: Value) -> CreateConnection {
-        match self.entries.iter_mut().find(|(name, _)| name == key) {
-            Some(entry) => entry.1 = value,
-            None => self.entries.push((key.to_string(), value)),
-        }
+        set_entry(&mut self.entries, key.to_string(), value);
         self
     }
 
@@ -265,9 +257,17 @@ impl ResourcesQuery {
     }
 
     fn set(mut self, key: &str, value: Value) -> ResourcesQuery {
-        self.entries.retain(|(name, _)| name != key);
-        self.entries.push((key.to_string(), value));
+        set_entry(&mut self.entries, key.to_string(), value);
         self
+    }
+}
+
+/// Sets `key` in the entries of an options object: in place when a builder method is called
+/// again, at the end otherwise.
+pub(crate) fn set_entry(entries: &mut Vec<(String, Value)>, key: String, value: Value) {
+    match entries.iter_mut().find(|(name, _)| *name == key) {
+        Some(entry) => entry.1 = value,
+        None => entries.push((key, value)),
     }
 }
 

@@ -31,14 +31,6 @@ export function guardGet(target, key) {
   }
 }
 
-export function guardGetIndex(target, index) {
-  try {
-    return Reflect.get(target, index);
-  } catch (error) {
-    fail(error);
-  }
-}
-
 export function guardOwnKeys(target) {
   try {
     return Reflect.ownKeys(target);
