@@ -138,10 +138,12 @@ impl Reader {
             };
         }
         if self.is_plain_object(value).map_err(unreadable)? {
-            return if depth == 0 {
+            return if depth > 0 {
+                self.read_object(value, path, depth - 1)
+            } else if self.answer {
                 Ok(Value::Other(NESTED_OBJECT))
             } else {
-                self.read_object(value, path, depth - 1)
+                Ok(Value::Nested(self.keep(value)))
             };
         }
         if looks_like_signal(value) {

@@ -17,9 +17,7 @@ use crate::provider::Provider;
 use crate::request::CreateCall;
 use crate::url::{detect_environment, PlatformUrls};
 use crate::value::Value;
-use crate::{
-    allow_list, connection_params, guard, oauth, operations, options, path, request, rules,
-};
+use crate::{allow_list, connection_params, oauth, operations, options, path, request, rules};
 
 /// How deep option objects are read: the options, then `metadata` or `containerTags`.
 const OPTIONS_DEPTH: u8 = 2;
@@ -340,12 +338,18 @@ fn tags_body(params: &Value, required: bool) -> Result<JsValue, Error> {
     operations::stringify(&connection_params::parse_tags(params, required)?.to_js())
 }
 
-/// The body of configure: `{ resources }` as the caller wrote them, encoded by `JSON.stringify`.
-fn configure_body(params: &JsValue) -> Result<JsValue, Error> {
-    let resources = guard::get(params, "resources")
-        .map_err(|_| Error::invalid("resources", "resources could not be read"))?;
-    let body = js_sys::Object::new();
-    let _ = js_sys::Reflect::set(&body, &JsValue::from_str("resources"), &resources);
+/// The body of configure, `{ resources }`, encoded by `JSON.stringify` from the checked items:
+/// each is the caller's own object, kept when it was checked, so what is sent is what passed.
+fn configure_body(params: &Value, reader: &Reader) -> Result<JsValue, Error> {
+    let items = js_sys::Array::new();
+    if let Value::Array(checked) = params.get("resources") {
+        for item in checked {
+            if let Value::Nested(handle) = item {
+                items.push(&reader.kept(*handle));
+            }
+        }
+    }
+    let body = JsObject::new().set("resources", &items).build();
     operations::stringify(&body).map_err(|_| {
         Error::invalid(
             "resources",
@@ -420,7 +424,7 @@ fn plan_operation(
         "resources" => Operation::resources(&target, &params::parse_resources_query(&params)?),
         "configure" => {
             params::check_configure(&params)?;
-            Operation::configure(&target, configure_body(params_js)?)
+            Operation::configure(&target, configure_body(&params, reader)?)
         }
         _ => {
             return Err(Error::new(

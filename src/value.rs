@@ -33,6 +33,9 @@ pub enum Value {
     Function(Handle),
     /// An object that looks like an `AbortSignal`, kept aside.
     Signal(Handle),
+    /// A plain object of the caller's below the reading depth, kept aside unread: a free-form
+    /// part (a GitHub resource) is sent as the very object that was checked.
+    Nested(Handle),
     /// Anything else: a symbol, a bigint, a class instance, or a container too deep to read.
     Other(&'static str),
 }
@@ -51,13 +54,17 @@ impl Value {
             Value::Object(_) => "an object",
             Value::Function(_) => "a function",
             Value::Signal(_) => "an AbortSignal",
+            Value::Nested(_) => NESTED_OBJECT,
             Value::Other(kind) => kind,
         }
     }
 
     /// True for a plain object, read or left unread below the reading depth.
     pub fn is_plain_object(&self) -> bool {
-        matches!(self, Value::Object(_) | Value::Other(NESTED_OBJECT))
+        matches!(
+            self,
+            Value::Object(_) | Value::Nested(_) | Value::Other(NESTED_OBJECT)
+        )
     }
 
     /// True for `undefined`, which the package treats as "not given".

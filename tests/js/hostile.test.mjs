@@ -595,3 +595,29 @@ test('{ baseUrl: "x" } is still refused with the case hint, nothing sent', LIMIT
     assertRejected(read, "invalid_request", fields);
     assert.equal(bench.emulator.requests.length, 0);
   }));
+
+test("configure sends the resources that were checked: a getter read once, whatever it returns later", LIMIT, () =>
+  withPage({}, async (page) => {
+    bench.emulator.reset();
+    bench.emulator.script({ body: { success: true, message: "Configured 1 resources" } });
+    const result = await page.evaluate(async ({ baseURL, apiKey }) => {
+      let reads = 0;
+      const params = {
+        get resources() {
+          reads += 1;
+          return reads === 1 ? [{ id: "checked" }] : "not an array";
+        },
+      };
+      const client = new window.sm.Supermemory({ baseURL, apiKey, dangerouslyAllowBrowser: true });
+      try {
+        const value = await client.connections.configure("conn_x", params);
+        return { ok: true, value, reads };
+      } catch (error) {
+        return { ok: false, code: error.code, message: error.message, reads };
+      }
+    }, { baseURL: bench.emulator.url, apiKey: EMULATOR_API_KEY });
+    assert.equal(result.ok, true, show(result));
+    assert.equal(result.reads, 1, "the resources getter ran more than once");
+    const sent = bench.emulator.requests.filter((r) => r.method === "POST");
+    assert.deepEqual(sent.map((r) => [r.path, r.json]), [["/v3/connections/conn_x/configure", { resources: [{ id: "checked" }] }]]);
+  }));
