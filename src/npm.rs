@@ -34,7 +34,8 @@ fn read_provider_and_options(
     Ok((provider, options))
 }
 
-/// The one asynchronous export: runs `operation` with its arguments. Every argument is read and
+/// The one asynchronous export: runs `operation` with its arguments; with the prefix
+/// `describe:`, checks them the same way and resolves to the request instead of sending it. Every argument is read and
 /// checked first, synchronously ([`plan`]); one small state machine then sends what passed
 /// ([`execute`]).
 ///
@@ -52,11 +53,30 @@ pub async fn run(
     third: JsValue,
 ) -> Result<JsValue, JsValue> {
     let mut reader = Reader::new();
-    let outcome = match plan(&operation, &mut reader, [&client, &first, &second, &third]) {
+    let (describe, operation) = match operation.strip_prefix(DESCRIBE) {
+        Some(operation) => (true, operation),
+        None => (false, operation.as_str()),
+    };
+    let outcome = match plan(operation, &mut reader, [&client, &first, &second, &third]) {
+        Ok(plan) if describe => describe_plan(&plan),
         Ok(plan) => execute(plan, &reader).await,
         Err(error) => Err(error),
     };
     outcome.map_err(Error::into_js)
+}
+
+/// The prefix of an operation that is checked and described, not sent (the server half's proxy).
+const DESCRIBE: &str = "describe:";
+
+/// The request a checked call would send: `{ method, path, body?, accept }`.
+fn describe_plan(plan: &Plan) -> Result<JsValue, Error> {
+    Ok(match plan {
+        Plan::Create { call, .. } => operations::create_outgoing(call)?.describe(),
+        Plan::Send(_, Sending::Operation(operation)) => operation.outgoing.describe(),
+        Plan::Send(_, Sending::Wait(id, _)) => {
+            operations::Operation::get_by_id(id).outgoing.describe()
+        }
+    })
 }
 
 /// `createConnection(provider, options)`: client options, create parameters and request options

@@ -76,6 +76,18 @@ impl Outgoing {
         }
     }
 
+    /// `{ method, path, body?, accept }`: the request as the server half's proxy forwards it.
+    #[cfg(feature = "npm")]
+    pub fn describe(&self) -> JsValue {
+        let body = self.body.clone().unwrap_or(JsValue::UNDEFINED);
+        crate::js_object::JsObject::new()
+            .set("method", &JsValue::from_str(self.method.as_str()))
+            .set("path", &JsValue::from_str(&self.path))
+            .set("body", &body)
+            .set("accept", &JsValue::from_str(self.accept))
+            .build()
+    }
+
     /// The same request under another retry rule.
     pub fn with_retry(mut self, retry: RetryPolicy) -> Outgoing {
         self.retry = retry;
@@ -97,7 +109,8 @@ pub enum AnswerKind {
 /// One operation other than create, ready to send: its request and how its answer is read.
 #[derive(Debug)]
 pub struct Operation {
-    outgoing: Outgoing,
+    /// The request.
+    pub outgoing: Outgoing,
     answer: AnswerKind,
 }
 
@@ -298,11 +311,19 @@ impl Session<'_> {
 
 /// `POST /v3/connections/{provider}`.
 pub async fn create(call: CreateCall, reader: &Reader) -> Result<CreatedConnection, Error> {
+    let outgoing = create_outgoing(&call)?;
     let session = Session {
         client: call.client,
         request: call.request,
         reader,
     };
+    let answer = session.send(outgoing).await?;
+    let value = json_or_error(&answer)?;
+    parse_create_response(&value).map_err(|e| e.with_status(answer.status))
+}
+
+/// The request of a checked create call.
+pub fn create_outgoing(call: &CreateCall) -> Result<Outgoing, Error> {
     let path = text!("/v3/connections/", call.provider.as_str());
     // A pending OAuth connection is harmless to create twice; one that is live at once is not.
     let retry = if call.provider.uses_oauth() {
@@ -310,9 +331,5 @@ pub async fn create(call: CreateCall, reader: &Reader) -> Result<CreatedConnecti
     } else {
         RetryPolicy::LiveCreate
     };
-    let outgoing =
-        Outgoing::json(Method::Post, path, Some(stringify(&call.body.to_js())?)).with_retry(retry);
-    let answer = session.send(outgoing).await?;
-    let value = json_or_error(&answer)?;
-    parse_create_response(&value).map_err(|e| e.with_status(answer.status))
+    Ok(Outgoing::json(Method::Post, path, Some(stringify(&call.body.to_js())?)).with_retry(retry))
 }

@@ -37,6 +37,17 @@ pub enum Method {
     Delete,
 }
 
+impl Method {
+    /// The method's name on the wire.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Method::Get => "GET",
+            Method::Post => "POST",
+            Method::Delete => "DELETE",
+        }
+    }
+}
+
 /// One HTTP request to the API, before it becomes a `fetch` call.
 #[derive(Debug)]
 pub struct HttpRequest {
@@ -217,11 +228,7 @@ impl Transport<'_> {
     /// "error"`, the attempt's signal and the caller's `fetchOptions`.
     fn build(&self, request: &HttpRequest, signal: &AbortSignal) -> Result<RequestInit, Error> {
         let init = RequestInit::new();
-        init.set_method(match request.method {
-            Method::Get => "GET",
-            Method::Post => "POST",
-            Method::Delete => "DELETE",
-        });
+        init.set_method(request.method.as_str());
         let headers = merge_headers(
             request.accept,
             request.body.is_some(),

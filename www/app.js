@@ -5,22 +5,19 @@
 //               the provider's consent page; web-crawler, s3 and granola are connected at once.
 //   any load -> completeOAuth(): on the way back from a consent page it checks the nonce and
 //               reports success or the provider's error; on an ordinary load it returns null.
-//   the list -> "Your connections" (connections-list.js) lists the connections of the form's first
-//               container tag with a Supermemory client, on load and after each connect. The tags
-//               ride along in the OAuth redirectUrl (?tags=...), so the form and the list are the
-//               same when the user comes back.
+//   the list -> "Your connections" (connections-list.js) lists the signed-in user's connections
+//               with a Supermemory client, on load, after each connect and when the user changes.
+//   the user -> "Signed in as" switches between the demo's two users (/session sets a cookie).
 //
-// Every request goes to this page's own backend (/api/supermemory), which adds the API key, so no
-// key or secret is ever stored, logged or put in a URL here. Values from the address bar are
+// Every request goes to this page's own backend (/api/supermemory): the package's proxy, which
+// scopes every call to the signed-in user's container tag and adds the API key, so no key or
+// secret is ever stored, logged or put in a URL here, and the form needs no container tags. Values from the address bar are
 // untrusted and only ever reach the page through textContent.
 import Supermemory, { DEFAULT_ALLOWED_HOSTS, SupermemoryError, completeOAuth, startOAuth } from "/pkg/index.js";
 import { ConnectionsList } from "/connections-list.js";
 
 /** The page's own backend proxy; it adds the API key server-side. */
 const API_BASE = "/api/supermemory";
-
-/** The query parameter of the OAuth redirectUrl that brings the form's container tags back. */
-const TAGS_PARAM = "tags";
 
 /**
  * Display names, the letters of their icons (as on the provider cards), and whether the provider
@@ -55,8 +52,6 @@ const RETURN_ERRORS = {
  */
 const FIELD_INPUTS = {
   provider: "providers",
-  containerTag: "container-tags",
-  containerTags: "container-tags",
   documentLimit: "document-limit",
   "metadata.startUrl": "start-url",
   "metadata.syncScope": "sync-scope",
@@ -77,14 +72,17 @@ const connectButton = document.getElementById("connect");
 const connectNote = document.getElementById("connect-note");
 const result = document.getElementById("result");
 const modeLine = document.getElementById("mode");
-const tagsInput = document.getElementById("container-tags");
+const userSelect = document.getElementById("demo-user");
+
+/** The signed-in demo user's container tags, from /session; empty until it answers. */
+let userTags = [];
 
 /** The list's client: the same backend proxy, no key. */
 const client = new Supermemory({ baseURL: API_BASE });
 const connections = new ConnectionsList({
   client,
   providers: PROVIDERS,
-  readTags: () => splitTags(tagsInput.value),
+  readTags: () => userTags,
 });
 
 /** Allow-list entries added by this server (the emulator's origin offline); set by loadConfig. */
@@ -134,11 +132,6 @@ function selectProvider(provider) {
 
 // ---- reading the form into startOAuth's options ----
 
-/** "a, b  c" -> ["a", "b", "c"]: tags are separated by commas and/or whitespace. */
-function splitTags(text) {
-  return text.split(/[\s,]+/).filter((tag) => tag !== "");
-}
-
 /** Keeps only the keys with a non-empty value, so a missing setting gets the package's own message. */
 function nonEmpty(entries) {
   return Object.fromEntries(Object.entries(entries).filter(([, value]) => value !== ""));
@@ -177,30 +170,14 @@ function readDocumentLimit() {
 }
 
 /**
- * Where the user comes back to from a consent page: this page, with the form's container tags in
- * its query so that the form and the list show them again (startOAuth adds its nonce).
- */
-function returnUrl(tags) {
-  const url = new URL(window.location.href);
-  url.hash = "";
-  url.searchParams.set(TAGS_PARAM, tags.join(","));
-  return url.href;
-}
-
-/**
- * startOAuth's options. Without tags there is no redirectUrl: the default, this page, is where the
- * user comes back to.
+ * startOAuth's options. No container tags (the backend sets the signed-in user's) and no
+ * redirectUrl (the default, this page, is where the user comes back to).
  */
 function readOptions(provider) {
   const options = {
     baseURL: API_BASE,
     allowedHosts: [...DEFAULT_ALLOWED_HOSTS, ...extraAllowedHosts],
   };
-  const tags = splitTags(tagsInput.value);
-  if (tags.length > 0) {
-    if (PROVIDERS[provider].oauth) options.redirectUrl = returnUrl(tags);
-    options.containerTags = tags;
-  }
   const documentLimit = readDocumentLimit();
   if (documentLimit !== undefined) options.documentLimit = documentLimit;
   const metadata = readMetadata(provider);
@@ -380,18 +357,48 @@ async function finishReturnTrip() {
   showResult("error", name ? `${name} was not connected` : "Not connected", RETURN_ERRORS[code] ?? `The provider reported: ${code}`, facts);
 }
 
-/**
- * Puts the container tags the OAuth redirectUrl brought back into the form, and takes them out of
- * the address bar (like completeOAuth does with its nonce). The value is untrusted: it only ever
- * becomes the input's value, which the package validates before any use.
- */
-function restoreTags() {
-  const url = new URL(window.location.href);
-  const tags = url.searchParams.get(TAGS_PARAM);
-  if (tags === null) return;
-  tagsInput.value = splitTags(tags.slice(0, 2000)).join(", ");
-  url.searchParams.delete(TAGS_PARAM);
-  window.history.replaceState(window.history.state, "", url.href);
+// ---- the demo session ----
+
+/** Shows the signed-in user in the switch and remembers their tags; false when unreadable. */
+function showSession(session) {
+  if (!session || !Array.isArray(session.containerTags) || !Array.isArray(session.users)) return false;
+  userTags = session.containerTags.filter((tag) => typeof tag === "string");
+  userSelect.replaceChildren(
+    ...session.users.map(({ id, name }) => {
+      const option = element("option", "", String(name));
+      option.value = String(id);
+      return option;
+    }),
+  );
+  userSelect.value = session.user;
+  userSelect.disabled = false;
+  return true;
+}
+
+/** GET /session (which signs a new visitor in as the first demo user), or POST to switch. */
+async function loadSession(switchTo) {
+  try {
+    const init = switchTo === undefined
+      ? { cache: "no-store" }
+      : { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify({ user: switchTo }) };
+    const response = await fetch("/session", init);
+    if (!response.ok) throw new Error(`status ${response.status}`);
+    return showSession(await response.json());
+  } catch {
+    return false;
+  }
+}
+
+/** Switches the demo user: the result panel goes, the list shows the new user's connections. */
+async function switchUser() {
+  userSelect.disabled = true;
+  hideResult();
+  clearAllInvalid();
+  if (!(await loadSession(userSelect.value))) {
+    showResult("error", "Could not switch users", "Check that this demo's server is still running.");
+    userSelect.disabled = false;
+  }
+  connections.load();
 }
 
 /**
@@ -417,6 +424,7 @@ function showMode(mode) {
 
 function wireForm() {
   form.addEventListener("submit", connect);
+  userSelect.addEventListener("change", switchUser);
   form.addEventListener("change", (event) => {
     if (event.target.name === "provider") showProvider(event.target.value);
   });
@@ -440,7 +448,7 @@ async function main() {
   showProvider(selectedProvider());
   // completeOAuth first: it also takes the nonce out of the address bar.
   await finishReturnTrip();
-  restoreTags();
+  await loadSession();
   connections.load();
   const config = await loadConfig();
   extraAllowedHosts = config.allowedHosts;

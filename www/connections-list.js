@@ -124,8 +124,9 @@ function documentsPhrase(count) {
 
 /**
  * The "Your connections" section (#connections in index.html). `client` is a Supermemory client,
- * `providers` maps a provider to { name, icon, oauth }, and `readTags()` returns the container
- * tags typed in the form: the list shows the first one's connections.
+ * `providers` maps a provider to { name, icon, oauth }, and `readTags()` returns the signed-in
+ * user's container tags (from the demo's /session): the list shows that user's connections. The
+ * backend scopes every call to the same tags whatever the page sends.
  */
 export class ConnectionsList {
   #client;
@@ -191,8 +192,8 @@ export class ConnectionsList {
   }
 
   /**
-   * Lists the connections of the form's first container tag: on page load, after a connect, and
-   * on Refresh. Another tag than before empties the list first.
+   * Lists the signed-in user's connections: on page load, after a connect, on Refresh, and when
+   * the user changes (which empties the list first).
    */
   load() {
     const tags = this.#readTags();
@@ -203,7 +204,7 @@ export class ConnectionsList {
       for (const row of this.#rows.values()) row.item.remove();
       this.#rows.clear();
     }
-    this.#showScope(tags.length);
+    this.#showScope();
     this.#clearMessages();
     return this.#refresh();
   }
@@ -235,7 +236,7 @@ export class ConnectionsList {
     const tag = this.#tag;
     if (tag === null) {
       this.#list.removeAttribute("aria-busy");
-      this.#showEmpty("Enter a container tag in the form above, then connect a source or press Refresh.");
+      this.#showEmpty("Could not tell who is signed in. Reload the page to try again.");
       return;
     }
     if (!this.#shown) this.#showEmpty("Loading…");
@@ -251,7 +252,7 @@ export class ConnectionsList {
       if (!this.#shown) this.#showEmpty("");
       return; // no polling after a failure: Refresh tries again
     }
-    if (tag !== this.#tag) return; // the form's tag changed meanwhile; the next read shows it
+    if (tag !== this.#tag) return; // the user changed meanwhile; the next read shows the new one's
     this.#list.removeAttribute("aria-busy");
     if (this.#listFailed) {
       this.#listFailed = false;
@@ -563,13 +564,12 @@ export class ConnectionsList {
 
   // ---- messages ----
 
-  #showScope(tagCount) {
+  #showScope() {
     if (this.#tag === null) {
-      this.#scope.textContent = "Listed per container tag.";
+      this.#scope.textContent = "The signed-in user's connections.";
       return;
     }
-    const extra = tagCount > 1 ? ` (the first of the ${tagCount} in the form)` : "";
-    this.#scope.replaceChildren("Container tag ", element("code", "", this.#tag), extra);
+    this.#scope.replaceChildren("Container tag ", element("code", "", this.#tag));
   }
 
   #showEmpty(text) {

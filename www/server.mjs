@@ -1,6 +1,9 @@
 // The demo's local server: serves www/ and the built package from pkg/, with a strict
-// Content-Security-Policy, and is the page's backend proxy for the supermemory API: the page
-// calls /api/supermemory/... with no key, and this server adds the key.
+// Content-Security-Policy, and is the page's backend for the supermemory API through the
+// package's own proxy (createProxy from supermemory-connections/server): the page calls
+// /api/supermemory/... with no key; the proxy scopes every call to the signed-in demo user's
+// container tag and adds the key. Two demo users, switched with a session cookie (/session),
+// show that each sees only their own connections.
 //   offline (default): the API behind the proxy is the local emulator, started in-process.
 //   proxy: with SUPERMEMORY_API_KEY set, requests go to the real API (SUPERMEMORY_BASE_URL to override).
 // GET /config.json tells the page the mode and the extra hosts its authLinks may point at.
@@ -10,16 +13,19 @@ import { readFile } from "node:fs/promises";
 import { extname, join, normalize, sep } from "node:path";
 import { fileURLToPath, pathToFileURL } from "node:url";
 import { startEmulator, EMULATOR_API_KEY } from "../tests/emulator.mjs";
+import { createProxy, toNodeHandler } from "../pkg/server.js";
 
 const ROOT = fileURLToPath(new URL("..", import.meta.url));
 const PROXY_PREFIX = "/api/supermemory/";
-const MAX_PROXY_BODY = 1024 * 1024;
-/** Request headers the proxy passes on; never the browser's authorization or cookies. */
-const FORWARDED_REQUEST_HEADERS = ["content-type", "accept"];
-/** Answer headers the proxy passes back, besides the status and content-type. */
-const FORWARDED_ANSWER_HEADERS = ["retry-after", "retry-after-ms"];
-/** Methods fetch() refuses to send. */
-const UNFORWARDABLE_METHODS = ["CONNECT", "TRACE", "TRACK"];
+/** The demo's users: a name to show and the container tag that is theirs alone. */
+export const DEMO_USERS = {
+  ada: { name: "Ada", containerTags: ["demo_ada"] },
+  ben: { name: "Ben", containerTags: ["demo_ben"] },
+};
+/** Who a new visitor is signed in as. */
+const FIRST_USER = "ada";
+/** The demo session cookie: which demo user this browser is. */
+const SESSION_COOKIE = "demo_user";
 
 /** Headers every answer of the demo server carries. */
 export const SECURITY_HEADERS = {
@@ -79,27 +85,6 @@ function sendJson(res, status, value) {
   send(res, status, "application/json", JSON.stringify(value));
 }
 
-class TooLarge extends Error {}
-
-/** Reads the whole request body; rejects with TooLarge past `limit` bytes. */
-function readBody(req, limit) {
-  return new Promise((resolve, reject) => {
-    const chunks = [];
-    let size = 0;
-    req.on("data", (chunk) => {
-      size += chunk.length;
-      if (size > limit) {
-        req.removeAllListeners("data");
-        req.resume();
-        return reject(new TooLarge());
-      }
-      chunks.push(chunk);
-    });
-    req.on("end", () => resolve(Buffer.concat(chunks)));
-    req.on("error", reject);
-  });
-}
-
 /**
  * True when a proxy request comes from this server's own page: the Host header names this server
  * on a loopback name (no DNS rebinding), and the browser does not mark it as cross-site.
@@ -113,49 +98,50 @@ function fromOwnPage(req, ownHosts) {
   return origin === undefined || origin.toLowerCase() === `http://${host}`;
 }
 
-/**
- * Forwards /api/supermemory/<rest>?<query> to <upstream>/<rest>?<query> with any method, adding the
- * API key on this side. Only content-type and accept go up; status, content-type, retry-after and
- * retry-after-ms come back.
- */
-async function forward(req, res, upstream, url) {
-  if (UNFORWARDABLE_METHODS.includes(req.method)) {
-    return sendJson(res, 405, { error: "Method not allowed" });
+/** The demo user named by the request's session cookie, or null. */
+function sessionUser(cookieHeader) {
+  for (const part of (cookieHeader ?? "").split(";")) {
+    const [name, value] = part.trim().split("=");
+    if (name === SESSION_COOKIE && Object.hasOwn(DEMO_USERS, value)) return value;
   }
-  const target = upstream.baseURL + "/" + url.pathname.slice(PROXY_PREFIX.length) + url.search;
-  const headers = { authorization: `Bearer ${upstream.apiKey}` };
-  for (const name of FORWARDED_REQUEST_HEADERS) {
-    if (req.headers[name]) headers[name] = req.headers[name];
+  return null;
+}
+
+/** What GET and POST /session answer: the user, their tags, and whom the page can switch to. */
+function sessionAnswer(user) {
+  const users = Object.entries(DEMO_USERS).map(([id, { name }]) => ({ id, name }));
+  return { user, name: DEMO_USERS[user].name, containerTags: DEMO_USERS[user].containerTags, users };
+}
+
+/** Reads a small JSON body (a session switch); null when it is not one. */
+async function readSmallJson(req) {
+  let text = "";
+  for await (const chunk of req) {
+    text += chunk;
+    if (text.length > 1000) return null;
   }
-  let body;
-  if (req.method !== "GET" && req.method !== "HEAD") {
-    try {
-      body = await readBody(req, MAX_PROXY_BODY);
-    } catch (error) {
-      if (error instanceof TooLarge) return sendJson(res, 413, { error: "Request body too large" });
-      throw error;
-    }
-  }
-  // When the browser gives up, so does the upstream request.
-  const abort = new AbortController();
-  res.on("close", () => {
-    if (!res.writableFinished) abort.abort();
-  });
-  let answer;
-  let payload;
   try {
-    answer = await fetch(target, { method: req.method, headers, body, redirect: "manual", signal: abort.signal });
-    payload = Buffer.from(await answer.arrayBuffer());
+    return JSON.parse(text);
   } catch {
-    if (res.destroyed) return;
-    return sendJson(res, 502, { error: "The API could not be reached" });
+    return null;
   }
-  const extra = {};
-  for (const name of FORWARDED_ANSWER_HEADERS) {
-    const value = answer.headers.get(name);
-    if (value !== null) extra[name] = value;
+}
+
+/**
+ * GET /session: the signed-in demo user (a new visitor becomes the first one). POST /session with
+ * { user }: switches to that demo user. The cookie is HttpOnly and SameSite=Strict.
+ */
+async function session(req, res) {
+  let user = sessionUser(req.headers.cookie);
+  if (req.method === "POST") {
+    const body = await readSmallJson(req);
+    if (!Object.hasOwn(DEMO_USERS, body?.user)) return sendJson(res, 400, { error: "user must be one of the demo users" });
+    user = body.user;
+  } else if (req.method !== "GET") {
+    return send(res, 405, "text/plain", "Method not allowed");
   }
-  send(res, answer.status, answer.headers.get("content-type"), payload, extra);
+  const cookie = `${SESSION_COOKIE}=${user ?? FIRST_USER}; Path=/; HttpOnly; SameSite=Strict`;
+  send(res, 200, "application/json", JSON.stringify(sessionAnswer(user ?? FIRST_USER)), { "set-cookie": cookie });
 }
 
 /**
@@ -180,13 +166,30 @@ export async function startDemoServer({ port = 0, host = "127.0.0.1", upstream, 
   }
   const config = { mode, allowedHosts: emulator ? [emulator.url] : [] };
   const ownHosts = new Set();
+  // The package's server half, scoped to the demo user of the session cookie.
+  const proxy = toNodeHandler(
+    createProxy({
+      apiKey: upstream.apiKey,
+      baseURL: upstream.baseURL,
+      authorize: (request) => DEMO_USERS[sessionUser(request.headers.get("cookie"))] ?? null,
+    }),
+  );
+  /** The proxy's answers with the demo's security headers. */
+  const proxied = (req, res) => {
+    for (const [name, value] of Object.entries({ ...SECURITY_HEADERS, "cache-control": "no-store" })) res.setHeader(name, value);
+    proxy(req, res);
+  };
 
   const server = createServer(async (req, res) => {
     const url = new URL(req.url, "http://demo.invalid");
     try {
       if (url.pathname.startsWith(PROXY_PREFIX)) {
         if (!fromOwnPage(req, ownHosts)) return sendJson(res, 403, { error: "Only this demo's own page may use the proxy" });
-        return await forward(req, res, upstream, url);
+        return proxied(req, res);
+      }
+      if (url.pathname === "/session") {
+        if (!fromOwnPage(req, ownHosts)) return sendJson(res, 403, { error: "Only this demo's own page may use the session" });
+        return await session(req, res);
       }
       if (req.method !== "GET" && req.method !== "HEAD") return send(res, 405, "text/plain", "Method not allowed");
       if (url.pathname === "/config.json") return sendJson(res, 200, config);

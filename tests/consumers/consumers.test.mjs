@@ -212,7 +212,10 @@ describe("the packed tarball, installed the way a user does", { concurrency: 4, 
   });
 
   it("attw --profile esm-only reports no problem", async () => {
-    await ok(join(BIN, "attw"), [tarball, "--profile", "esm-only", "--no-definitely-typed", "--format", "table-flipped", "--no-color"], {
+    // The wasm file is exported for runtimes that import it as a module (Workers); it is not a
+    // JavaScript entry point with types, which is all attw can check.
+    const wasmEntry = `${PACKAGE}/supermemory_connections_bg.wasm`;
+    await ok(join(BIN, "attw"), [tarball, "--profile", "esm-only", "--no-definitely-typed", "--exclude-entrypoints", wasmEntry, "--format", "table-flipped", "--no-color"], {
       cwd: OUT,
       log: "attw.log",
     });
@@ -323,6 +326,20 @@ describe("the packed tarball, installed the way a user does", { concurrency: 4, 
     assert.equal(posts.length, 1);
   });
 
+  it("Node.js: the server half through the exports map's ./server entry scopes each user to their own tags", async () => {
+    const dir = join(OUT, "node");
+    const { stdout: output } = await ok(process.execPath, ["proxy.mjs", emulator.url, EMULATOR_API_KEY], { cwd: dir, log: "node.log" });
+    const result = JSON.parse(output.trim().split("\n").at(-1));
+    assert.equal(result.resolved, pathToFileURL(join(dir, "node_modules", PACKAGE, "server.js")).href);
+    assert.equal(result.nodeHandler, "function");
+    assert.equal(result.created, 200);
+    assert.deepEqual(result.listA, [result.createdId]);
+    assert.deepEqual(result.listB, []);
+    assert.equal(result.anonymous, 401);
+    const created = emulator.requests.filter((request) => request.path === "/v3/connections/notion" && request.json?.containerTags?.[0] === "consumer_a");
+    assert.equal(created.length, 1);
+  });
+
   it("Node.js: importing the package (as server-side rendering does) touches no window", async () => {
     const dir = join(OUT, "node");
     const { stdout: output } = await ok(process.execPath, ["import-only.mjs"], { cwd: dir, log: "node.log" });
@@ -335,7 +352,8 @@ describe("the packed tarball, installed the way a user does", { concurrency: 4, 
       const dir = join(OUT, "typescript");
       const { stdout: output } = await ok(join(BIN, "tsc"), ["-p", config, "--listFiles"], { cwd: dir, log: "typescript.log" });
       const declarations = output.split("\n").filter((line) => line.includes(`/${PACKAGE}/`));
-      assert.deepEqual(declarations, [join(dir, "node_modules", PACKAGE, "index.d.ts")]);
+      const installed = join(dir, "node_modules", PACKAGE);
+      assert.deepEqual(declarations.sort(), [join(installed, "index.d.ts"), join(installed, "server.d.ts")]);
     });
   }
 });

@@ -24,6 +24,12 @@ before(async () => {
   page = await browser.newPage();
   page.on("pageerror", (error) => pageErrors.push(error.message));
   await page.goto(`${demo.url}/`);
+  // The demo's proxy scopes every call to the session's user (Ada, tag demo_ada): sign in first,
+  // and let the page's own first list finish, so it never lands among a test's requests.
+  await page.evaluate(() => fetch("/session"));
+  await page.waitForFunction(
+    () => !document.getElementById("connection-list").hasAttribute("aria-busy") && document.getElementById("connections-empty").textContent !== "Loading…",
+  );
   await page.evaluate(async () => {
     window.sm = await import("/pkg/index.js");
     await window.sm.init();
@@ -78,7 +84,6 @@ async function installBodies() {
           const provider = providers[i % providers.length];
           return sm.createConnection(provider, {
             baseURL: "/api/supermemory",
-            containerTag: `c_${i}`,
             metadata: { ...settings[provider], index: i },
             // A retry could store a second connection for the tag: every attempt must count.
             maxRetries: 0,
@@ -100,18 +105,19 @@ test(`${COUNT} concurrent createConnection calls all resolve with their own resu
   const failures = results.map((r, i) => ({ i, ...r })).filter((r) => !r.ok);
   assert.deepEqual(failures.slice(0, 10), [], `${failures.length} of ${COUNT} creates failed`);
 
-  // The emulator stored exactly one connection per tag; each call got that one's id.
-  const byTag = new Map();
+  // The emulator stored exactly one connection per call (its metadata index), under the
+  // session user's tag the proxy set; each call got that one's id.
+  const byIndex = new Map();
   for (const connection of demo.emulator.connections.values()) {
-    for (const tag of connection.containerTags) {
-      if (!byTag.has(tag)) byTag.set(tag, []);
-      byTag.get(tag).push(connection);
-    }
+    assert.deepEqual(connection.containerTags, ["demo_ada"]);
+    const index = connection.metadata?.index;
+    if (!byIndex.has(index)) byIndex.set(index, []);
+    byIndex.get(index).push(connection);
   }
   assert.equal(demo.emulator.connections.size, COUNT);
   const mismatches = [];
   results.forEach(({ value }, i) => {
-    const stored = byTag.get(`c_${i}`) ?? [];
+    const stored = byIndex.get(i) ?? [];
     const provider = PROVIDERS[i % PROVIDERS.length];
     const own = stored.length === 1 && stored[0].id === value.id && stored[0].provider === provider;
     const ownMetadata = stored[0]?.metadata?.index === i;

@@ -98,11 +98,24 @@ async function withPage(name, options, body) {
   assert.deepEqual(opened.problems, [], "page errors, console errors or CSP violations");
 }
 
-/** Loads `url` (default: the page) and waits until Connect is usable (config read, return handled). */
+/**
+ * Loads `url` (default: the page) and waits until Connect is usable (config read, return handled)
+ * and the signed-in user's list has its first answer (so a scripted answer meets the next call).
+ */
 async function load(page, url = home()) {
   await page.goto(url);
   await page.waitForSelector("#connect:enabled");
+  await page.waitForFunction(
+    () => !document.getElementById("connection-list").hasAttribute("aria-busy") && document.getElementById("connections-empty").textContent !== "Loading…",
+  );
 }
+
+/** The demo users' container tags (www/server.mjs), which the proxy puts on every call. */
+const ADA = ["demo_ada"];
+const BEN = ["demo_ben"];
+
+/** What reached the emulator apart from list requests (the page's list, the proxy's id checks). */
+const notLists = () => demo.emulator.requests.filter((r) => r.path !== "/v3/connections/list");
 
 async function pick(page, provider) {
   await page.click(`label[for="provider-${provider}"]`);
@@ -123,10 +136,9 @@ const creates = (provider) =>
   demo.emulator.requests.filter((r) => r.method === "POST" && r.path === `/v3/connections/${provider}`);
 
 /** Picks Notion, connects, and waits for the emulator's consent page; resolves the create request. */
-async function startNotion(page, tags = "demo_user") {
+async function startNotion(page) {
   await load(page);
   await pick(page, "notion");
-  await page.fill("#container-tags", tags);
   const consent = `${demo.emulator.url}/oauth/notion/authorize`;
   await Promise.all([page.waitForURL((url) => url.href.startsWith(consent)), page.click("#connect")]);
   const [create] = creates("notion");
@@ -181,7 +193,7 @@ test("the page fits a 360px-wide phone screen without sideways scrolling", async
 test("Notion round trip: consent page, Allow, back with success and the nonce gone", async () => {
   await withPage("notion-allow", {}, async ({ page, apiRequests }) => {
     const create = await startNotion(page);
-    assert.deepEqual(create.json.containerTags, ["demo_user"]);
+    assert.deepEqual(create.json.containerTags, ADA, "the proxy put the signed-in user's tag on the create");
     assert.equal(create.json.documentLimit, undefined);
     const redirectUrl = new URL(create.json.redirectUrl);
     assert.equal(redirectUrl.origin + redirectUrl.pathname, home());
@@ -220,13 +232,12 @@ test("Google Drive sends the chosen sync scope", async () => {
     await load(page);
     await pick(page, "google-drive");
     await page.selectOption("#sync-scope", "full");
-    await page.fill("#container-tags", "team_docs, user_7");
     await page.fill("#document-limit", "250");
     const consent = `${demo.emulator.url}/oauth/google-drive/authorize`;
     await Promise.all([page.waitForURL((url) => url.href.startsWith(consent)), page.click("#connect")]);
     const [create] = creates("google-drive");
     assert.deepEqual(create.json.metadata, { syncScope: "full" });
-    assert.deepEqual(create.json.containerTags, ["team_docs", "user_7"]);
+    assert.deepEqual(create.json.containerTags, ADA);
     assert.equal(create.json.documentLimit, 250);
   });
 });
@@ -235,7 +246,6 @@ test("web-crawler with a start URL is connected at once, without leaving the pag
   await withPage("web-crawler", {}, async ({ page, navigations }) => {
     await load(page);
     await pick(page, "web-crawler");
-    await page.fill("#container-tags", "demo_user");
     await page.fill("#start-url", "https://docs.example.com/");
     await page.click("#connect");
     const text = await resultText(page, "success");
@@ -295,7 +305,7 @@ test("a bad start URL highlights #start-url and sends nothing; fixing it clears 
     assert.equal(await page.evaluate(() => document.activeElement.id), "start-url", "focus moves to the field");
     assert.equal(await page.isVisible("#result"), false);
     assert.equal(await page.isEnabled("#connect"), true);
-    assert.deepEqual(demo.emulator.requests, [], "no request reached the emulator");
+    assert.deepEqual(notLists(), [], "no request but the list reached the emulator");
 
     await page.fill("#start-url", "https://example.com");
     await page.click("#connect");
@@ -305,21 +315,15 @@ test("a bad start URL highlights #start-url and sends nothing; fixing it clears 
   });
 });
 
-test("bad container tags and document limits highlight their own inputs", async () => {
+test("a bad document limit highlights its input and sends nothing; the form has no container tags", async () => {
   await withPage("bad-fields", {}, async ({ page }) => {
     await load(page);
-    await page.fill("#container-tags", "good_tag bad!tag");
-    await page.click("#connect");
-    await page.waitForSelector('#container-tags[aria-invalid="true"]');
-    assert.match(await page.textContent("#container-tags-error"), /containerTags\[1\]/);
-
-    await page.fill("#container-tags", "good_tag");
+    assert.equal(await page.locator("#container-tags").count(), 0, "the backend sets the user's tags");
     await page.fill("#document-limit", "20000");
     await page.click("#connect");
     await page.waitForSelector('#document-limit[aria-invalid="true"]');
-    assert.equal(await page.getAttribute("#container-tags", "aria-invalid"), null, "old highlight cleared");
     assert.match(await page.textContent("#document-limit-error"), /documentLimit/);
-    assert.deepEqual(demo.emulator.requests, []);
+    assert.deepEqual(notLists(), []);
   });
 });
 
@@ -330,7 +334,6 @@ for (const authLink of ["javascript:alert(1)", "http://evil.example/oauth", "htt
       await load(page);
       demo.emulator.script([{ status: 200, body: { id: "conn_x", authLink, expiresIn: "1 hour" } }]);
       await pick(page, "notion");
-      await page.fill("#container-tags", "demo_user");
       await page.click("#connect");
       const text = await resultText(page, "error");
       assert.match(text, /Sign-in link refused/);
@@ -436,11 +439,10 @@ async function waitForStatus(page, id, pattern, timeout = 8000) {
   );
 }
 
-/** Connects a web crawler under `tags`; resolves the new connection's id once the page says so. */
-async function connectCrawler(page, tags = "demo_user") {
+/** Connects a web crawler as the signed-in user; resolves its id once the page says so. */
+async function connectCrawler(page) {
   const before = new Set(demo.emulator.connections.keys());
   await pick(page, "web-crawler");
-  await page.fill("#container-tags", tags);
   await page.fill("#start-url", "https://docs.example.com/");
   await page.click("#connect");
   await page.waitForSelector("#result.result-success >> text=Web crawler connected");
@@ -450,8 +452,8 @@ async function connectCrawler(page, tags = "demo_user") {
 }
 
 /** The connected web crawler of `connectCrawler`, once its first sync has completed. */
-async function syncedCrawler(page, tags) {
-  const id = await connectCrawler(page, tags);
+async function syncedCrawler(page) {
+  const id = await connectCrawler(page);
   await waitForStatus(page, id, /^Synced \S/);
   return id;
 }
@@ -465,14 +467,53 @@ async function openDelete(page, id, count = 3) {
 
 const summaryOf = (page, id) => page.textContent(`${row(id)} [data-field="delete-summary"]`);
 
-test("without a container tag the list asks for one and sends nothing", async () => {
-  await withPage("connections-no-tag", {}, async ({ page }) => {
+/** Switches the demo user with the "Signed in as" select; waits for that user's list. */
+async function switchUser(page, user, tags) {
+  await page.selectOption("#demo-user", user);
+  await page.waitForFunction((tag) => document.getElementById("connections-scope").textContent.includes(tag), tags[0]);
+  await page.waitForSelector("#demo-user:enabled");
+  await page.waitForFunction(() => !document.getElementById("connection-list").hasAttribute("aria-busy"));
+}
+
+test("switching users shows each user only their own connections; the proxy refuses the other's", async () => {
+  await withPage("connections-users", { provokedStatuses: [403, 404] }, async ({ page }) => {
     await load(page);
-    assert.match(await page.textContent("#connections h2"), /Your connections/);
-    assert.match(await page.textContent("#connections-empty"), /Enter a container tag/);
-    await page.click('#connections [data-action="refresh"]');
-    assert.match(await page.textContent("#connections-empty"), /Enter a container tag/);
-    assert.deepEqual(demo.emulator.requests, [], "no request without a tag");
+    assert.equal(await page.inputValue("#demo-user"), "ada", "a new visitor is the first demo user");
+    assert.match(await page.textContent("#connections-scope"), /Container tag demo_ada/);
+    const adas = await connectCrawler(page);
+    await page.waitForSelector(row(adas));
+
+    await switchUser(page, "ben", BEN);
+    assert.equal(await page.locator(row(adas)).count(), 0, "Ada's connection is not listed for Ben");
+    assert.equal(await page.isVisible("#result"), false, "the result panel went with the switch");
+    const bens = await connectCrawler(page);
+    await page.waitForSelector(row(bens));
+    assert.equal(await page.locator("#connections [data-connection-id]").count(), 1);
+    assert.deepEqual(creates("web-crawler").map((r) => r.json.containerTags), [ADA, BEN]);
+
+    // Ben's page asking for Ada's connection or Ada's tag gets nothing of hers.
+    const refused = await page.evaluate(async (id) => {
+      const { default: Supermemory } = await import("/pkg/index.js");
+      const connections = new Supermemory({ baseURL: "/api/supermemory", maxRetries: 0 }).connections;
+      const outcome = (promise) => promise.then((value) => ({ value }), (error) => ({ code: error.code, status: error.status }));
+      return {
+        byId: await outcome(connections.getByID(id)),
+        byTag: await outcome(connections.list({ containerTags: ["demo_ada"] })),
+        deleted: await outcome(connections.deleteByID(id, { deleteDocuments: true })),
+      };
+    }, adas);
+    assert.deepEqual(refused, {
+      byId: { code: "not_found", status: 404 },
+      byTag: { code: "permission_denied", status: 403 },
+      deleted: { code: "not_found", status: 404 },
+    });
+    assert.ok(demo.emulator.connections.has(adas), "Ada's connection survived");
+    assert.equal(demo.emulator.requests.filter((r) => r.path.startsWith(`/v3/connections/${adas}`)).length, 0);
+
+    await switchUser(page, "ada", ADA);
+    await page.waitForSelector(row(adas));
+    assert.equal(await page.locator(row(bens)).count(), 0, "Ben's connection is not listed for Ada");
+    for (const request of listRequests()) assert.ok([ADA, BEN].some((tags) => JSON.stringify(request.json) === JSON.stringify({ containerTags: tags })));
   });
 });
 
@@ -482,7 +523,7 @@ test("after a web-crawler connect the list shows the connection syncing, then sy
     const id = await connectCrawler(page);
     await page.waitForSelector(row(id));
     assert.equal(await page.locator("#connections [data-connection-id]").count(), 1);
-    assert.match(await page.textContent("#connections-scope"), /Container tag demo_user/);
+    assert.match(await page.textContent("#connections-scope"), /Container tag demo_ada/);
     assert.equal(await page.textContent(`${row(id)} .connection-name`), "Web crawler");
     assert.equal(await page.getAttribute(`${row(id)} .provider-icon`, "data-provider"), "web-crawler");
     assert.equal(await page.textContent(`${row(id)} [data-field="account"]`), "—");
@@ -503,7 +544,7 @@ test("after a web-crawler connect the list shows the connection syncing, then sy
     assert.equal(await page.getAttribute(`${row(id)} [data-field="status"] time`, "datetime"), completedAt);
     assert.equal(await page.isEnabled(`${row(id)} [data-action="sync"]`), true);
 
-    for (const request of listRequests()) assert.deepEqual(request.json, { containerTags: ["demo_user"] });
+    for (const request of listRequests()) assert.deepEqual(request.json, { containerTags: ADA });
     // About one list a second while the 1.5 s sync ran, then none.
     const whenSynced = listRequests().length;
     assert.ok(whenSynced >= 2 && whenSynced <= 5, `${whenSynced} list requests during the sync`);
@@ -512,21 +553,20 @@ test("after a web-crawler connect the list shows the connection syncing, then sy
   });
 });
 
-test("a Notion round trip lists the connection with its account, and keeps the form's tags", async () => {
+test("a Notion round trip lists the connection with its account, back as the same user", async () => {
   await withPage("connections-notion", {}, async ({ page }) => {
-    const create = await startNotion(page, "demo_user, team_a");
-    assert.equal(new URL(create.json.redirectUrl).searchParams.get("tags"), "demo_user,team_a");
+    await startNotion(page);
     await answerConsent(page, "#allow");
     assert.match(await resultText(page, "success"), /Notion connected/);
     const [id] = [...demo.emulator.connections.keys()];
     await page.waitForSelector(row(id));
     assert.equal(await page.textContent(`${row(id)} [data-field="account"]`), "user@notion.example");
     assert.equal(await page.textContent(`${row(id)} .connection-name`), "Notion");
-    assert.equal(await page.inputValue("#container-tags"), "demo_user, team_a", "the form's tags came back");
-    assert.match(await page.textContent("#connections-scope"), /Container tag demo_user \(the first of the 2 in the form\)/);
-    assert.equal(new URL(page.url()).search, "", "tags and nonce left the address bar");
+    assert.equal(await page.inputValue("#demo-user"), "ada", "still signed in as Ada");
+    assert.match(await page.textContent("#connections-scope"), /Container tag demo_ada/);
+    assert.equal(new URL(page.url()).search, "", "the nonce left the address bar");
     await waitForStatus(page, id, /^Synced \S/);
-    assert.deepEqual(listRequests().at(-1).json, { containerTags: ["demo_user"] });
+    assert.deepEqual(listRequests().at(-1).json, { containerTags: ADA });
   });
 });
 
@@ -553,7 +593,7 @@ test("Sync now sends an import for the provider and tag, and the status goes Syn
     await waitForStatus(page, id, /^Syncing…$/, 3000);
     const imports = requestsTo("POST", "/v3/connections/web-crawler/import");
     assert.equal(imports.length, 1);
-    assert.deepEqual(imports[0].json, { containerTags: ["demo_user"] });
+    assert.deepEqual(imports[0].json, { containerTags: ADA });
     assert.notEqual(demo.emulator.connections.get(id).lastSyncRun.startedAt, firstSync, "a new sync run");
     assert.match(await page.textContent("#connections-notice"), /A new Web crawler sync has started/);
     await waitForStatus(page, id, /^Synced \S/);
@@ -652,32 +692,9 @@ test("a failed sync shows Failed with its error code", async () => {
   });
 });
 
-test("the list shows only the connections of the form's first tag", async () => {
-  await withPage("connections-tag", {}, async ({ page }) => {
-    await load(page);
-    const a = await connectCrawler(page, "tag_a");
-    await page.waitForSelector(row(a));
-    const b = await connectCrawler(page, "tag_b");
-    await page.waitForSelector(row(b));
-    assert.equal(await page.locator(row(a)).count(), 0, "tag_a's connection is not listed under tag_b");
-    assert.equal(await page.locator("#connections [data-connection-id]").count(), 1);
-    assert.deepEqual(listRequests().at(-1).json, { containerTags: ["tag_b"] });
-
-    // Another tag in the form, then Refresh: that tag's connections.
-    await page.fill("#container-tags", "tag_a tag_b");
-    await page.click('#connections [data-action="refresh"]');
-    await page.waitForSelector(row(a));
-    assert.equal(await page.locator(row(b)).count(), 0);
-    assert.match(await page.textContent("#connections-scope"), /Container tag tag_a \(the first of the 2 in the form\)/);
-    assert.deepEqual(listRequests().at(-1).json, { containerTags: ["tag_a"] });
-    await waitForStatus(page, a, /^Synced \S/);
-  });
-});
-
 test("a list the API refuses is explained in plain words; Refresh tries again", async () => {
   await withPage("connections-error", { provokedStatuses: [500] }, async ({ page }) => {
     await load(page);
-    await page.fill("#container-tags", "demo_user");
     demo.emulator.script([{ status: 500, body: { error: "Internal Server Error" } }]);
     await page.click('#connections [data-action="refresh"]');
     await page.waitForSelector("#connections-error:not([hidden])");
@@ -699,7 +716,7 @@ test("a list the API refuses is explained in plain words; Refresh tries again", 
 test("the list and an open confirmation fit a 360px-wide phone screen", async () => {
   await withPage("connections-phone", { viewport: { width: 360, height: 740 } }, async ({ page }) => {
     await load(page);
-    const id = await syncedCrawler(page, "a_rather_long_container_tag_for_a_small_screen");
+    const id = await syncedCrawler(page);
     await openDelete(page, id);
     const width = await page.evaluate(() => document.documentElement.scrollWidth);
     assert.ok(width <= 360, `the page is ${width}px wide`);

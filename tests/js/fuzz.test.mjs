@@ -58,9 +58,15 @@ before(async () => {
     if (message.type() === "error") consoleErrors += 1;
   });
   await page.goto(`${demo.url}/`);
+  // The demo's proxy scopes every call to the session's user (Ada, tag demo_ada): sign in first,
+  // and let the page's own first list finish, so it never lands among a test's requests.
+  await page.evaluate(() => fetch("/session"));
+  await page.waitForFunction(
+    () => !document.getElementById("connection-list").hasAttribute("aria-busy") && document.getElementById("connections-empty").textContent !== "Loading…",
+  );
   const known = await page.evaluate(async () => {
     window.sm = await import("/pkg/index.js");
-    return (await window.sm.createConnection("notion", { baseURL: "/api/supermemory", containerTag: "fuzz_known" })).id;
+    return (await window.sm.createConnection("notion", { baseURL: "/api/supermemory", containerTag: "demo_ada" })).id;
   });
   await page.evaluate(installFuzzer, { seed: SEED, knownId: known, codes: CODES, hangMs: HANG_MS });
 });
@@ -542,11 +548,11 @@ test("random values as arguments: every call settles with a result or a Supermem
 
 test("afterwards a valid call still succeeds: the module is not poisoned", async () => {
   const result = await page.evaluate(() =>
-    window.sm.createConnection("notion", { baseURL: "/api/supermemory", containerTag: "fuzz_ok" }),
+    window.sm.createConnection("notion", { baseURL: "/api/supermemory", containerTag: "demo_ada" }),
   );
   assert.match(result.id, /^conn_[0-9a-f]{16}$/);
   const stored = demo.emulator.connections.get(result.id);
-  assert.deepEqual(stored?.containerTags, ["fuzz_ok"]);
+  assert.deepEqual(stored?.containerTags, ["demo_ada"], "the session user's tag, as the demo's proxy requires");
 });
 
 test("no page error during the run", () => {

@@ -24,6 +24,12 @@ before(async () => {
     }
   });
   await page.goto(`${demo.url}/`);
+  // The demo's proxy scopes every call to the session's user (Ada, tag demo_ada): sign in first,
+  // and let the page's own first list finish, so it never lands among a test's requests.
+  await page.evaluate(() => fetch("/session"));
+  await page.waitForFunction(
+    () => !document.getElementById("connection-list").hasAttribute("aria-busy") && document.getElementById("connections-empty").textContent !== "Loading…",
+  );
   await page.evaluate(async () => {
     window.sm = await import("/pkg/index.js");
   });
@@ -93,7 +99,7 @@ test("createConnection through the page's proxy resolves a typed result", async 
     sm.createConnection("notion", {
       baseURL: "/api/supermemory",
       redirectUrl: "https://app.example.com/connected",
-      containerTags: ["user_123", "project_alpha"],
+      containerTags: ["demo_ada"],
       metadata: { team: "growth" },
       documentLimit: 5000,
     }),
@@ -107,7 +113,7 @@ test("createConnection through the page's proxy resolves a typed result", async 
   assert.equal(sent.length, 1);
   assert.deepEqual(sent[0].json, {
     redirectUrl: "https://app.example.com/connected",
-    containerTags: ["user_123", "project_alpha"],
+    containerTags: ["demo_ada"],
     documentLimit: 5000,
     metadata: { team: "growth" },
   });
@@ -196,7 +202,7 @@ test("client.connections.create with params and request options", async () => {
     const client = new sm.default({ baseURL: "/api/supermemory", timeout: 10000 });
     return client.connections.create(
       "s3",
-      { containerTag: "user_9", metadata: { accessKeyId: "AKIA", secretAccessKey: "s", bucket: "b", region: "r" } },
+      { containerTag: "demo_ada", metadata: { accessKeyId: "AKIA", secretAccessKey: "s", bucket: "b", region: "r" } },
       { timeout: 5000, maxRetries: 0 },
     );
   });

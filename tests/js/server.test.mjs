@@ -1,5 +1,6 @@
-// Tests of the demo server (www/server.mjs): static files, security headers, /config.json and the
-// API proxy that adds the key. Run: node --test tests/js/server.test.mjs
+// Tests of the demo server (www/server.mjs): static files, security headers, /config.json, the
+// demo session (/session) and the package's proxy that scopes each call to the session's user and
+// adds the key. Run: node --test tests/js/server.test.mjs
 import { test, before, after, beforeEach } from "node:test";
 import assert from "node:assert/strict";
 import { spawn } from "node:child_process";
@@ -51,12 +52,14 @@ function rawRequest(url, { path, method = "GET", headers = {}, body } = {}) {
   });
 }
 
-const JSON_BODY = { containerTags: ["user_1"], redirectUrl: "http://127.0.0.1:9/back?x=1" };
+const JSON_BODY = { redirectUrl: "http://127.0.0.1:9/back?x=1" };
+/** The session cookie of demo user Ada, whose container tag is demo_ada. */
+const ADA = "demo_user=ada";
 
 function proxyCreate(headers = {}, query = "") {
   return fetch(`${demo.url}/api/supermemory/v3/connections/notion${query}`, {
     method: "POST",
-    headers: { "content-type": "application/json", ...headers },
+    headers: { "content-type": "application/json", cookie: ADA, ...headers },
     body: JSON.stringify(JSON_BODY),
   });
 }
@@ -147,7 +150,42 @@ test("/config.json says offline mode and allows the emulator's origin", async ()
   assert.equal(new URL(authLink).origin, config.allowedHosts[0], "the consent links are on the allowed origin");
 });
 
-test("the proxy forwards a create to the emulator with the key the browser never had", async () => {
+test("GET /session signs a new visitor in as Ada; POST switches users; the cookie is HttpOnly and SameSite=Strict", async () => {
+  const first = await fetch(`${demo.url}/session`);
+  assert.equal(first.status, 200);
+  expectSecurityHeaders(first, "/session");
+  assert.equal(first.headers.get("set-cookie"), "demo_user=ada; Path=/; HttpOnly; SameSite=Strict");
+  const users = [{ id: "ada", name: "Ada" }, { id: "ben", name: "Ben" }];
+  assert.deepEqual(await first.json(), { user: "ada", name: "Ada", containerTags: ["demo_ada"], users });
+
+  const switched = await fetch(`${demo.url}/session`, { method: "POST", headers: { cookie: ADA }, body: JSON.stringify({ user: "ben" }) });
+  assert.equal(switched.status, 200);
+  assert.equal(switched.headers.get("set-cookie"), "demo_user=ben; Path=/; HttpOnly; SameSite=Strict");
+  assert.deepEqual(await switched.json(), { user: "ben", name: "Ben", containerTags: ["demo_ben"], users });
+
+  const again = await fetch(`${demo.url}/session`, { headers: { cookie: "demo_user=ben" } });
+  assert.equal((await again.json()).user, "ben", "the cookie is who the visitor is");
+
+  for (const body of ['{"user":"eve"}', "not json", "{}"]) {
+    const refused = await fetch(`${demo.url}/session`, { method: "POST", body });
+    assert.equal(refused.status, 400, body);
+    assert.deepEqual(await refused.json(), { error: "user must be one of the demo users" });
+  }
+  const crossSite = await fetch(`${demo.url}/session`, { method: "POST", headers: { origin: "https://evil.example" }, body: '{"user":"ben"}' });
+  assert.equal(crossSite.status, 403, "another site cannot switch the user");
+});
+
+test("the proxy answers 401 without a demo session and forwards nothing", async () => {
+  for (const cookie of [undefined, "demo_user=eve", "other=ada"]) {
+    const response = await proxyCreate(cookie === undefined ? { cookie: "" } : { cookie });
+    assert.equal(response.status, 401, String(cookie));
+    assert.deepEqual(await response.json(), { error: "Sign in to manage connections" });
+    expectSecurityHeaders(response, "401");
+  }
+  assert.equal(demo.emulator.requests.length, 0);
+});
+
+test("the proxy forwards a create with the signed-in user's tag and the key the browser never had", async () => {
   const response = await proxyCreate({}, "?trace=1&trace=2");
   assert.equal(response.status, 200);
   assert.equal(response.headers.get("content-type"), "application/json");
@@ -160,16 +198,16 @@ test("the proxy forwards a create to the emulator with the key the browser never
   const [sent] = demo.emulator.requests;
   assert.equal(sent.method, "POST");
   assert.equal(sent.path, "/v3/connections/notion");
-  assert.deepEqual(sent.query, { trace: "2" });
+  assert.deepEqual(sent.query, {}, "query parameters the operation does not take are not passed on");
   assert.equal(sent.headers.authorization, `Bearer ${EMULATOR_API_KEY}`);
   assert.equal(sent.headers["content-type"], "application/json");
-  assert.deepEqual(sent.json, JSON_BODY);
+  assert.deepEqual(sent.json, { ...JSON_BODY, containerTags: ["demo_ada"] });
 });
 
 test("the proxy replaces the browser's authorization and drops its cookies", async () => {
   const response = await proxyCreate({
     authorization: "Bearer wrong",
-    cookie: "session=secret",
+    cookie: `${ADA}; session=secret`,
     "x-api-key": "sm_browser_key",
     "x-custom": "1",
   });
@@ -182,62 +220,45 @@ test("the proxy replaces the browser's authorization and drops its cookies", asy
   assert.equal(JSON.stringify(sent.headers).includes("wrong"), false);
 });
 
-test("the proxy forwards any method with its query and passes back status and retry headers", async () => {
-  const cases = [
-    ["GET", "/v3/connections?limit=5&after=a%20b", undefined],
-    ["PUT", "/v3/things/1?a=1", "put body"],
-    ["PATCH", "/v3/things/2", '{"x":1}'],
-    ["DELETE", "/v3/things/3?hard=true", undefined],
-    ["POST", "/v3/connections/notion?x=%2F&y", "{}"],
+test("only the connections operations pass; the API's failures come back with status, body and retry headers", async () => {
+  const refused = [
+    ["GET", "/v3/connections?limit=5"],
+    ["PUT", "/v3/things/1?a=1"],
+    ["PATCH", "/v3/connections/list"],
+    ["POST", "/v3/search"],
+    ["OPTIONS", "/v3/connections/notion"],
   ];
-  for (const [method, path, body] of cases) {
-    demo.emulator.reset();
-    demo.emulator.script([
-      {
-        status: 429,
-        headers: {
-          "content-type": "text/plain; charset=utf-8",
-          "retry-after": "7",
-          "retry-after-ms": "6500",
-          "set-cookie": "upstream=1",
-          "x-upstream-secret": "s",
-        },
-        body: `slow down ${method}`,
-      },
-    ]);
-    const response = await fetch(`${demo.url}/api/supermemory${path}`, {
-      method,
-      headers: body === undefined ? {} : { "content-type": "text/plain" },
-      body,
-    });
-    const label = `${method} ${path}`;
-    assert.equal(response.status, 429, label);
-    assert.equal(response.headers.get("content-type"), "text/plain; charset=utf-8", label);
-    assert.equal(response.headers.get("retry-after"), "7", label);
-    assert.equal(response.headers.get("retry-after-ms"), "6500", label);
-    assert.equal(response.headers.get("set-cookie"), null, label);
-    assert.equal(response.headers.get("x-upstream-secret"), null, label);
-    expectSecurityHeaders(response, label);
-    assert.equal(await response.text(), `slow down ${method}`, label);
-
-    assert.equal(demo.emulator.requests.length, 1, label);
-    const [sent] = demo.emulator.requests;
-    const expected = new URL(path, "http://x");
-    assert.equal(sent.method, method, label);
-    assert.equal(sent.path, expected.pathname, label);
-    assert.deepEqual(sent.query, Object.fromEntries(expected.searchParams), label);
-    assert.equal(sent.body, body ?? "", label);
-    assert.equal(sent.headers.authorization, `Bearer ${EMULATOR_API_KEY}`, label);
+  for (const [method, path] of refused) {
+    const response = await fetch(`${demo.url}/api/supermemory${path}`, { method, headers: { cookie: ADA } });
+    assert.equal(response.status, 404, `${method} ${path}`);
+    expectSecurityHeaders(response, `${method} ${path}`);
   }
-  // The emulator answers OPTIONS itself (scripted answers skip preflights): 204, recorded.
-  demo.emulator.reset();
-  const options = await fetch(`${demo.url}/api/supermemory/v3/connections/notion?o=1`, { method: "OPTIONS" });
-  assert.equal(options.status, 204);
-  expectSecurityHeaders(options, "OPTIONS");
-  assert.deepEqual(
-    demo.emulator.requests.map((r) => [r.method, r.path, r.query]),
-    [["OPTIONS", "/v3/connections/notion", { o: "1" }]],
-  );
+  assert.equal(demo.emulator.requests.length, 0, "nothing reached the API");
+
+  demo.emulator.script([
+    {
+      status: 429,
+      headers: {
+        "content-type": "text/plain; charset=utf-8",
+        "retry-after": "7",
+        "retry-after-ms": "6500",
+        "set-cookie": "upstream=1",
+        "x-upstream-secret": "s",
+      },
+      body: "slow down",
+    },
+  ]);
+  const response = await fetch(`${demo.url}/api/supermemory/v3/connections/list`, { method: "POST", headers: { cookie: ADA }, body: "{}" });
+  assert.equal(response.status, 429);
+  assert.equal(response.headers.get("content-type"), "text/plain; charset=utf-8");
+  assert.equal(response.headers.get("retry-after"), "7");
+  assert.equal(response.headers.get("retry-after-ms"), "6500");
+  assert.equal(response.headers.get("set-cookie"), null);
+  assert.equal(response.headers.get("x-upstream-secret"), null);
+  expectSecurityHeaders(response, "429");
+  assert.equal(await response.text(), "slow down");
+  const [sent] = demo.emulator.requests;
+  assert.deepEqual(sent.json, { containerTags: ["demo_ada"] });
 });
 
 test("the proxy refuses requests from other sites and other host names", async () => {
@@ -257,7 +278,7 @@ test("the proxy refuses requests from other sites and other host names", async (
   const rebound = await rawRequest(demo.url, {
     path: "/api/supermemory/v3/connections/notion",
     method: "POST",
-    headers: { host: `evil.example:${port}`, "content-type": "application/json" },
+    headers: { host: `evil.example:${port}`, "content-type": "application/json", cookie: ADA },
     body: "{}",
   });
   assert.equal(rebound.status, 403, "a DNS-rebound Host header");
@@ -268,7 +289,7 @@ test("the proxy refuses requests from other sites and other host names", async (
   const viaLocalhost = await rawRequest(demo.url, {
     path: "/api/supermemory/v3/connections/notion",
     method: "POST",
-    headers: { host: `localhost:${port}`, origin: `http://localhost:${port}`, "content-type": "application/json" },
+    headers: { host: `localhost:${port}`, origin: `http://localhost:${port}`, "content-type": "application/json", cookie: ADA },
     body: "{}",
   });
   assert.equal(viaLocalhost.status, 200, "the page opened as localhost passes");
@@ -277,11 +298,11 @@ test("the proxy refuses requests from other sites and other host names", async (
 test("the proxy answers 413 for a body over 1 MiB and sends nothing", async () => {
   const response = await fetch(`${demo.url}/api/supermemory/v3/connections/notion`, {
     method: "POST",
-    headers: { "content-type": "application/json" },
+    headers: { "content-type": "application/json", cookie: ADA },
     body: "x".repeat(1024 * 1024 + 1),
   });
   assert.equal(response.status, 413);
-  assert.deepEqual(await response.json(), { error: "Request body too large" });
+  assert.deepEqual(await response.json(), { error: "the body is larger than 1048576 bytes" });
   assert.equal(demo.emulator.requests.length, 0);
 });
 
@@ -297,17 +318,17 @@ test("proxy mode forwards to SUPERMEMORY_BASE_URL with SUPERMEMORY_API_KEY", asy
 
     const response = await fetch(`${proxied.url}/api/supermemory/v3/connections/github?x=1`, {
       method: "POST",
-      headers: { "content-type": "application/json", authorization: "Bearer wrong" },
-      body: JSON.stringify({ containerTags: ["user_2"] }),
+      headers: { "content-type": "application/json", authorization: "Bearer wrong", cookie: "demo_user=ben" },
+      body: JSON.stringify({ containerTags: ["demo_ben"] }),
     });
     assert.equal(response.status, 200);
     assert.match((await response.json()).id, /^conn_[0-9a-f]{16}$/);
     assert.equal(upstream.requests.length, 1);
     const [sent] = upstream.requests;
     assert.equal(sent.path, "/v3/connections/github");
-    assert.deepEqual(sent.query, { x: "1" });
+    assert.deepEqual(sent.query, {});
     assert.equal(sent.headers.authorization, "Bearer k");
-    assert.deepEqual(sent.json, { containerTags: ["user_2"] });
+    assert.deepEqual(sent.json, { containerTags: ["demo_ben"] });
     assert.equal(demo.emulator.requests.length, 0, "the offline server's emulator saw nothing");
   } finally {
     await proxied.close();
@@ -321,9 +342,9 @@ test("an unreachable API answers 502", async () => {
   await gone.close();
   const proxied = await startDemoServer({ env: { SUPERMEMORY_API_KEY: "k", SUPERMEMORY_BASE_URL: baseURL } });
   try {
-    const response = await fetch(`${proxied.url}/api/supermemory/v3/connections/notion`, { method: "POST", body: "{}" });
+    const response = await fetch(`${proxied.url}/api/supermemory/v3/connections/notion`, { method: "POST", headers: { cookie: ADA }, body: "{}" });
     assert.equal(response.status, 502);
-    assert.deepEqual(await response.json(), { error: "The API could not be reached" });
+    assert.deepEqual(await response.json(), { error: "the supermemory API could not be reached" });
     expectSecurityHeaders(response, "502");
   } finally {
     await proxied.close();

@@ -14,6 +14,7 @@ import Supermemory, {
   type ErrorCode,
   type Provider,
 } from "supermemory-connections";
+import { createProxy, toNodeHandler, type ProxyUser } from "supermemory-connections/server";
 
 const options: ClientOptions = { baseURL: "/api/supermemory", timeout: 20_000, maxRetries: 1 };
 const client = new Supermemory(options);
@@ -53,3 +54,13 @@ void createConnection("dropbox", { baseURL: "/api" });
 void client.connections.deleteByID("conn_1", {});
 // @ts-expect-error: the client option is apiKey, not apikey
 void new Supermemory({ apikey: "sm_1" });
+
+// The server half, as a backend uses it.
+
+const proxy = createProxy({
+  apiKey: "sm_key",
+  authorize: async (request: Request): Promise<ProxyUser | null> =>
+    request.headers.has("cookie") ? { containerTags: ["user_1"] } : null,
+});
+export const handleFetch: (request: Request) => Promise<Response> = proxy;
+export const nodeHandler = toNodeHandler(proxy);
