@@ -5,7 +5,9 @@
 //   node scripts/api-reference.mjs           write pkg-template/API.md
 //   node scripts/api-reference.mjs --check   exit 1, saying why, when pkg-template/API.md is not
 //                                            exactly what would be written now
-//   --input <file.d.ts> --output <file.md>   other files (default output: API.md next to the input)
+//   --input <file.d.ts> --output <file.md>   other files (default output: API.md next to the input);
+//                                            the server half's reference is written with
+//                                            --input pkg-template/server.d.ts --output pkg-template/SERVER-API.md
 //
 // The reference has a title, a table of contents, then one section per export in the order of the
 // declaration file (functions, classes, interfaces, type aliases, enums, constants, the default
@@ -22,7 +24,7 @@
 // generator cannot document (e.g. a `{@link}` to a name that has no section).
 
 import { existsSync, readFileSync, writeFileSync } from "node:fs";
-import { dirname, join, relative, resolve } from "node:path";
+import { basename, dirname, join, relative, resolve } from "node:path";
 import { fileURLToPath, pathToFileURL } from "node:url";
 import ts from "typescript";
 
@@ -828,7 +830,10 @@ function main(argv) {
     return 2;
   }
   const manifestPath = join(dirname(input), "package.json");
-  const packageName = existsSync(manifestPath) ? JSON.parse(readFileSync(manifestPath, "utf8")).name : undefined;
+  const manifestName = existsSync(manifestPath) ? JSON.parse(readFileSync(manifestPath, "utf8")).name : undefined;
+  // server.d.ts documents the subpath export supermemory-connections/server.
+  const entry = basename(input, ".d.ts");
+  const packageName = manifestName !== undefined && entry !== "index" ? `${manifestName}/${entry}` : manifestName;
   let result;
   try {
     result = generateApiReference(readFileSync(input, "utf8"), { fileName: shown(input), packageName });

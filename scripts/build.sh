@@ -33,7 +33,7 @@ cp pkg-template/server.js target/bindgen/server.js
 node_modules/.bin/esbuild target/bindgen/server.js --bundle --format=esm --platform=neutral \
   --external:node:fs/promises --legal-comments=none --log-level=warning \
   --log-override:duplicate-object-key=silent --outfile=pkg/server.js
-cp pkg-template/node.js pkg-template/server.d.ts pkg-template/index.d.ts pkg-template/LICENSE pkg-template/API.md pkg-template/CHANGELOG.md pkg/
+cp pkg-template/node.js pkg-template/server.d.ts pkg-template/index.d.ts pkg-template/LICENSE pkg-template/API.md pkg-template/SERVER-API.md pkg-template/CHANGELOG.md pkg/
 # The npm README: its own introduction, then the user guide (docs/guide.md) as a whole.
 node scripts/npm-readme.mjs
 version=$(sed -n 's/^version = "\(.*\)"/\1/p' Cargo.toml | head -n 1)

@@ -166,6 +166,20 @@ test("every export of index.d.ts has a documented section in API.md, in declarat
   }
 });
 
+const serverDts = join(root, "pkg-template", "server.d.ts");
+const serverApi = join(root, "pkg-template", "SERVER-API.md");
+
+test("pkg-template/SERVER-API.md is what the generator writes from server.d.ts now, and documents every export", () => {
+  const result = generator("--check", "--input", serverDts, "--output", serverApi);
+  assert.equal(result.status, 0, `the generator's --check failed (exit ${result.status}):\n${result.stderr}${result.stdout}`);
+  const markdown = readFileSync(serverApi, "utf8");
+  assert.ok(markdown.startsWith("# supermemory-connections/server API reference\n"), markdown.slice(0, 80));
+  const problems = documentationProblems(serverDts, markdown);
+  assert.deepEqual(problems, [], `SERVER-API.md / server.d.ts:\n  ${problems.join("\n  ")}`);
+  const names = exportsOf(serverDts).map((e) => e.name);
+  for (const name of ["createProxy", "toNodeHandler", "ProxyOptions"]) assert.ok(names.includes(name), `${name} is exported`);
+});
+
 test("every link in API.md points at a heading of API.md, and {@link} tags were all converted", () => {
   const markdown = readFileSync(apiPath, "utf8");
   const anchors = anchorsOf(markdown);
