@@ -43,12 +43,10 @@ pub fn parse_allowed_hosts(
         Value::Undefined => return Ok(default_entries()),
         Value::Array(items) => items,
         other => {
-            return Err(Error::invalid(
+            return Err(Error::expected(
                 "allowedHosts",
-                text!(
-                    "allowedHosts must be an array of strings, not ",
-                    other.type_name()
-                ),
+                "an array of strings",
+                other,
             ))
         }
     };
@@ -61,10 +59,7 @@ pub fn parse_allowed_hosts(
 
 fn parse_entry(value: &Value, field: &str, urls: &dyn UrlParser) -> Result<AllowedEntry, Error> {
     let Value::String(text) = value else {
-        return Err(Error::invalid(
-            field,
-            text!(field, " must be a string, not ", value.type_name()),
-        ));
+        return Err(Error::expected(field, "a string", value));
     };
     let host_char = |c: char| c.is_ascii_alphanumeric() || c == '-' || c == '.';
     if !text.is_empty()
@@ -81,10 +76,7 @@ fn parse_entry(value: &Value, field: &str, urls: &dyn UrlParser) -> Result<Allow
         .filter(|url| text.trim_end_matches('/').eq_ignore_ascii_case(&url.origin));
     match origin {
         Some(url) => Ok(AllowedEntry::Origin(url.origin)),
-        None => Err(Error::invalid(
-            field,
-            text!(field, " must be a bare host name such as api.notion.com (https only), or a loopback origin such as http://127.0.0.1:8080"),
-        )),
+        None => Err(Error::invalid_at(field, " must be a bare host name such as api.notion.com (https only), or a loopback origin such as http://127.0.0.1:8080")),
     }
 }
 

@@ -59,10 +59,7 @@ pub fn parse_delete_documents(params: &Value) -> Result<bool, Error> {
             "deleteDocuments",
             "deleteDocuments is required: true also deletes the documents synced from this connection, false keeps them",
         )),
-        other => Err(Error::invalid(
-            "deleteDocuments",
-            text!("deleteDocuments must be true or false, not ", other.type_name()),
-        )),
+        other => Err(Error::expected("deleteDocuments", "true or false", other)),
     }
 }
 
@@ -75,21 +72,24 @@ pub fn parse_resources_query(params: &Value) -> Result<String, Error> {
         rules::entries(params, "params")?,
         &[&["page", "per_page", "parent_id"]],
     )?;
-    let mut pairs = Vec::new();
+    // Each pair starts with "?" or "&": the query is empty when nothing is given.
+    let mut query = String::new();
+    let separator = |query: &String| if query.is_empty() { "?" } else { "&" };
     if let Some(page) = rules::integer(params.get("page"), "page", 1.0, f64::from(u32::MAX))? {
-        pairs.push(text!("page=", (page as u64)));
+        query = text!(query, separator(&query), "page=", (page as u64));
     }
     if let Some(per_page) = rules::integer(params.get("per_page"), "per_page", 1.0, MAX_PER_PAGE)? {
-        pairs.push(text!("per_page=", (per_page as u64)));
+        query = text!(query, separator(&query), "per_page=", (per_page as u64));
     }
     if let Some(parent) = rules::non_empty_string(params.get("parent_id"), "parent_id")? {
-        pairs.push(text!("parent_id=", encode_component(parent)));
+        query = text!(
+            query,
+            separator(&query),
+            "parent_id=",
+            encode_component(parent)
+        );
     }
-    Ok(if pairs.is_empty() {
-        String::new()
-    } else {
-        text!("?", pairs.join("&"))
-    })
+    Ok(query)
 }
 
 /// Checks configure's `{ resources }`: an array of plain objects (sent as the caller wrote them).
@@ -100,10 +100,7 @@ pub fn check_configure(params: &Value) -> Result<(), Error> {
             for (i, item) in items.iter().enumerate() {
                 if !item.is_plain_object() {
                     let field = text!("resources[", i, "]");
-                    return Err(Error::invalid(
-                        field.as_str(),
-                        text!(field, " must be a plain object, not ", item.type_name()),
-                    ));
+                    return Err(Error::expected(&field, "a plain object", item));
                 }
             }
             Ok(())
@@ -112,13 +109,7 @@ pub fn check_configure(params: &Value) -> Result<(), Error> {
             "resources",
             "resources is required: the list of resources to sync",
         )),
-        other => Err(Error::invalid(
-            "resources",
-            text!(
-                "resources must be an array of objects, not ",
-                other.type_name()
-            ),
-        )),
+        other => Err(Error::expected("resources", "an array of objects", other)),
     }
 }
 

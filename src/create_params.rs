@@ -159,15 +159,7 @@ pub fn parse_create_params(options: &Value, urls: &dyn UrlParser) -> Result<Crea
         Value::Undefined => None,
         Value::Null => Some(None),
         Value::Object(entries) => Some(Some(parse_metadata(entries)?)),
-        other => {
-            return Err(Error::invalid(
-                "metadata",
-                text!(
-                    "metadata must be a plain object or null, not ",
-                    other.type_name()
-                ),
-            ))
-        }
+        other => return Err(Error::expected("metadata", "a plain object or null", other)),
     };
     Ok(CreateBody {
         redirect_url,
@@ -215,13 +207,10 @@ fn parse_metadata(entries: &[(String, Value)]) -> Result<Metadata, Error> {
             Value::Undefined => continue,
             other => {
                 let field = text!("metadata.", key);
-                return Err(Error::invalid(
-                    field.as_str(),
-                    text!(
-                        field,
-                        " must be a string, a finite number or a boolean (metadata is flat), not ",
-                        other.type_name()
-                    ),
+                return Err(Error::expected(
+                    &field,
+                    "a string, a finite number or a boolean (metadata is flat)",
+                    other,
                 ));
             }
         };
@@ -260,10 +249,7 @@ pub fn check_provider_metadata(
                 if let Some(value) = get(key) {
                     let MetadataValue::String(text) = value else {
                         let field = text!("metadata.", key);
-                        return Err(Error::invalid(
-                            field.as_str(),
-                            text!(field, " must be a string"),
-                        ));
+                        return Err(Error::invalid_at(&field, " must be a string"));
                     };
                     if *key == "endpoint" {
                         check_http_url(text, "metadata.endpoint", urls)?;
@@ -285,14 +271,8 @@ fn required_string<'a>(
     let field = text!("metadata.", key);
     match value {
         Some(MetadataValue::String(text)) if !text.is_empty() => Ok(text),
-        Some(MetadataValue::String(_)) => Err(Error::invalid(
-            field.as_str(),
-            text!(field, " must not be empty"),
-        )),
-        Some(_) => Err(Error::invalid(
-            field.as_str(),
-            text!(field, " must be a string"),
-        )),
+        Some(MetadataValue::String(_)) => Err(Error::invalid_at(&field, " must not be empty")),
+        Some(_) => Err(Error::invalid_at(&field, " must be a string")),
         None => Err(Error::invalid(
             field.as_str(),
             text!(provider, " needs ", field),
@@ -303,9 +283,9 @@ fn required_string<'a>(
 fn check_http_url(text: &str, field: &str, urls: &dyn UrlParser) -> Result<(), Error> {
     match urls.parse(text, None) {
         Some(url) if url.is_http() && !url.hostname.is_empty() => Ok(()),
-        _ => Err(Error::invalid(
+        _ => Err(Error::invalid_at(
             field,
-            text!(field, " must be an absolute http: or https: URL"),
+            " must be an absolute http: or https: URL",
         )),
     }
 }

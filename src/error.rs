@@ -141,6 +141,22 @@ impl Error {
         error
     }
 
+    /// A validation error about `field` whose message is the field's name and then `rest`.
+    #[inline(never)]
+    pub fn invalid_at(field: &str, rest: &str) -> Error {
+        Error::invalid(field, text!(field, rest))
+    }
+
+    /// A validation error about a value of the wrong kind: "`field` must be `what`, not
+    /// <the value's kind>".
+    #[inline(never)]
+    pub fn expected(field: &str, what: &str, value: &crate::value::Value) -> Error {
+        Error::invalid(
+            field,
+            text!(field, " must be ", what, ", not ", value.type_name()),
+        )
+    }
+
     /// The same error with an underlying cause attached.
     pub fn with_cause(mut self, cause: JsValue) -> Error {
         self.cause = Some(cause);

@@ -47,10 +47,7 @@ impl Reader {
             return Ok(text);
         }
         let name = self.name_of(path);
-        Err(Error::invalid(
-            name,
-            text!(name, " contains an unpaired surrogate"),
-        ))
+        Err(Error::invalid_at(name, " contains an unpaired surrogate"))
     }
 
     /// True when `text`, read from the caller's string `value`, had an unpaired surrogate
@@ -129,7 +126,7 @@ impl Reader {
             return Ok(Value::Other("an unsupported value"));
         }
         let name = if path.is_empty() { self.root } else { path };
-        let unreadable = |_| Error::invalid(name, text!(name, " could not be read"));
+        let unreadable = |_| Error::invalid_at(name, " could not be read");
         if is_array(value).map_err(unreadable)? {
             return if depth == 0 {
                 Ok(Value::Other("an array"))
@@ -164,7 +161,7 @@ impl Reader {
     /// The error for a value that threw while being read.
     fn unreadable(&self, path: &str) -> Error {
         let name = self.name_of(path);
-        Error::invalid(name, text!(name, " could not be read"))
+        Error::invalid_at(name, " could not be read")
     }
 
     pub(crate) fn keep(&mut self, value: &JsValue) -> Handle {
@@ -203,9 +200,8 @@ impl Reader {
         let mut items = Vec::with_capacity(length as usize);
         for index in 0..length as u32 {
             let item_path = text!(path, "[", index, "]");
-            let item = guard::get_index(value, index).map_err(|_| {
-                Error::invalid(item_path.as_str(), text!(item_path, " could not be read"))
-            })?;
+            let item = guard::get_index(value, index)
+                .map_err(|_| Error::invalid_at(&item_path, " could not be read"))?;
             items.push(self.read(&item, &item_path, depth)?);
         }
         Ok(Value::Array(items))
@@ -224,16 +220,16 @@ impl Reader {
         for key in keys.iter() {
             let Some(name) = key.as_string() else {
                 let name = self.name_of(path);
-                return Err(Error::invalid(
+                return Err(Error::invalid_at(
                     name,
-                    text!(name, " has a symbol key: only string keys are allowed"),
+                    " has a symbol key: only string keys are allowed",
                 ));
             };
             if self.lost_a_surrogate(&key, &name) {
                 let name = self.name_of(path);
-                return Err(Error::invalid(
+                return Err(Error::invalid_at(
                     name,
-                    text!(name, " has a key that contains an unpaired surrogate"),
+                    " has a key that contains an unpaired surrogate",
                 ));
             }
             let entry_path = if path.is_empty() {
@@ -242,10 +238,7 @@ impl Reader {
                 text!(path, ".", name)
             };
             let entry = guard::get_key(value, &key).map_err(|_| {
-                Error::invalid(
-                    entry_path.as_str(),
-                    text!(entry_path, " could not be read: its getter threw"),
-                )
+                Error::invalid_at(&entry_path, " could not be read: its getter threw")
             })?;
             let entry = self.read(&entry, &entry_path, depth)?;
             entries.push((name, entry));

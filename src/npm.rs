@@ -179,32 +179,57 @@ fn plan(operation: &str, reader: &mut Reader, args: [&JsValue; 4]) -> Result<Pla
     }
 }
 
-/// Sends a checked call and writes its result for JavaScript.
+/// Sends a checked call and writes its result for JavaScript: one request (with its retries),
+/// or `waitForConnection`'s polls.
 async fn execute(plan: Plan, reader: &Reader) -> Result<JsValue, Error> {
-    let (session, sending) = match plan {
+    let (session, outgoing, reading) = match plan {
         Plan::Create { call, start } => {
-            let provider = call.provider;
-            let connection = operations::create(call, reader).await?;
-            return match start {
+            let outgoing = operations::create_outgoing(&call)?;
+            let session = (call.client, call.request);
+            (session, outgoing, Reading::Created(call.provider, start))
+        }
+        Plan::Send(checked, Sending::Operation(operation)) => (
+            (checked.client, checked.request),
+            operation.outgoing,
+            Reading::Answer(operation.answer),
+        ),
+        Plan::Send(checked, Sending::Wait(id, wait)) => {
+            let session = operations::Session {
+                client: checked.client,
+                request: checked.request,
+                reader,
+            };
+            return session.wait_for_connection(&id, &wait).await;
+        }
+    };
+    let session = operations::Session {
+        client: session.0,
+        request: session.1,
+        reader,
+    };
+    let answer = session.send(outgoing).await?;
+    match reading {
+        Reading::Answer(kind) => operations::read_answer(kind, &answer),
+        Reading::Created(provider, start) => {
+            let connection = operations::read_created(&answer)?;
+            match start {
                 None => Ok(connection.to_js()),
                 Some((nonce, allowed)) => {
                     let redirected =
                         oauth::finish_start(nonce.as_deref(), provider, &connection, &allowed)?;
                     Ok(started(redirected, &connection))
                 }
-            };
+            }
         }
-        Plan::Send(session, sending) => (session, sending),
-    };
-    let session = operations::Session {
-        client: session.client,
-        request: session.request,
-        reader,
-    };
-    match sending {
-        Sending::Operation(operation) => session.run(operation).await,
-        Sending::Wait(id, wait) => session.wait_for_connection(&id, &wait).await,
     }
+}
+
+/// How the answer of the one request of [`execute`] is read.
+enum Reading {
+    /// A create's: the created connection; for `startOAuth`, also the nonce and allow-list.
+    Created(Provider, Option<(Option<String>, Vec<AllowedEntry>)>),
+    /// Any other operation's.
+    Answer(operations::AnswerKind),
 }
 
 /// Takes the `allowedHosts` entry out of an options object.
@@ -261,12 +286,7 @@ pub fn redirect_to_auth_link(connection: JsValue, options: JsValue) -> Result<Js
                     "this connection has no authLink: its provider needs no OAuth",
                 ))
             }
-            other => {
-                return Err(Error::invalid(
-                    "authLink",
-                    text!("authLink must be a string, not ", other.type_name()),
-                ))
-            }
+            other => return Err(Error::expected("authLink", "a string", other)),
         };
         let target = allow_list::check_auth_link(link, &allowed, &PlatformUrls)?;
         oauth::navigate(&target)?;
@@ -303,12 +323,7 @@ pub fn complete_oauth(url: JsValue) -> Result<JsValue, JsValue> {
         let url = match reader.read_argument(&url, "url", 0)? {
             Value::Undefined => None,
             Value::String(text) => Some(text),
-            other => {
-                return Err(Error::invalid(
-                    "url",
-                    text!("url must be a string, not ", other.type_name()),
-                ))
-            }
+            other => return Err(Error::expected("url", "a string", &other)),
         };
         let completed = match oauth::complete(url.as_deref())? {
             None => return Ok(JsValue::NULL),

@@ -96,7 +96,7 @@ impl Outgoing {
 }
 
 /// How an operation's 2xx answer becomes its result.
-#[derive(Debug)]
+#[derive(Debug, Clone, Copy)]
 pub enum AnswerKind {
     /// JSON checked by the function, then passed through as parsed.
     Checked(fn(&Value) -> Result<(), Error>),
@@ -111,7 +111,8 @@ pub enum AnswerKind {
 pub struct Operation {
     /// The request.
     pub outgoing: Outgoing,
-    answer: AnswerKind,
+    /// How its answer is read.
+    pub answer: AnswerKind,
 }
 
 impl Operation {
@@ -200,6 +201,24 @@ impl Operation {
     }
 }
 
+/// Reads an operation's 2xx answer as its kind says.
+pub fn read_answer(kind: AnswerKind, answer: &HttpAnswer) -> Result<JsValue, Error> {
+    let check = match kind {
+        AnswerKind::Text => return Ok(answer.text.clone()),
+        AnswerKind::Deleted => None,
+        AnswerKind::Checked(check) => Some(check),
+    };
+    let (raw, value) = json_or_error_both(answer)?;
+    let with_status = |e: Error| e.with_status(answer.status);
+    match check {
+        Some(check) => check(&value).map_err(with_status).map(|()| raw),
+        None if shapes::check_deleted(&value).map_err(with_status)? => {
+            Ok(js_sys::Array::of1(&raw).into())
+        }
+        None => Ok(raw),
+    }
+}
+
 /// One connection object at the top of the answer.
 fn check_one_connection(value: &Value) -> Result<(), Error> {
     shapes::check_connection(value, "")
@@ -257,20 +276,7 @@ impl Session<'_> {
     /// Sends an operation's request and reads its 2xx answer as the operation says.
     pub async fn run(&self, operation: Operation) -> Result<JsValue, Error> {
         let answer = self.send(operation.outgoing).await?;
-        let check = match operation.answer {
-            AnswerKind::Text => return Ok(answer.text),
-            AnswerKind::Deleted => None,
-            AnswerKind::Checked(check) => Some(check),
-        };
-        let (raw, value) = json_or_error_both(&answer)?;
-        let with_status = |e: Error| e.with_status(answer.status);
-        match check {
-            Some(check) => check(&value).map_err(with_status).map(|()| raw),
-            None if shapes::check_deleted(&value).map_err(with_status)? => {
-                Ok(js_sys::Array::of1(&raw).into())
-            }
-            None => Ok(raw),
-        }
+        read_answer(operation.answer, &answer)
     }
 
     /// Polls `GET /v3/connections/{connectionId}` until its sync has ended.
@@ -317,8 +323,12 @@ pub async fn create(call: CreateCall, reader: &Reader) -> Result<CreatedConnecti
         request: call.request,
         reader,
     };
-    let answer = session.send(outgoing).await?;
-    let value = json_or_error(&answer)?;
+    read_created(&session.send(outgoing).await?)
+}
+
+/// Reads the 2xx answer of a create.
+pub fn read_created(answer: &HttpAnswer) -> Result<CreatedConnection, Error> {
+    let value = json_or_error(answer)?;
     parse_create_response(&value).map_err(|e| e.with_status(answer.status))
 }
 

@@ -165,12 +165,7 @@ pub fn parse_client(options: &Value, env: &Environment) -> Result<ClientConfig, 
     let fetch = match options.get("fetch") {
         Value::Undefined => None,
         Value::Function(handle) => Some(*handle),
-        other => {
-            return Err(Error::invalid(
-                "fetch",
-                text!("fetch must be a function, not ", other.type_name()),
-            ))
-        }
+        other => return Err(Error::expected("fetch", "a function", other)),
     };
     let fetch_options = parse_fetch_options(options.get("fetchOptions"), env)?;
     Ok(ClientConfig {
@@ -244,44 +239,24 @@ fn parse_headers(value: &Value) -> Result<Vec<(String, Option<String>)>, Error> 
     let entries = match value {
         Value::Undefined => return Ok(Vec::new()),
         Value::Object(entries) => entries,
-        other => {
-            return Err(Error::invalid(
-                "defaultHeaders",
-                text!(
-                    "defaultHeaders must be a plain object, not ",
-                    other.type_name()
-                ),
-            ))
-        }
+        other => return Err(Error::expected("defaultHeaders", "a plain object", other)),
     };
     let mut headers = Vec::with_capacity(entries.len());
     for (name, value) in entries {
         let field = text!("defaultHeaders.", name);
         if !headers::is_valid_name(name) {
-            return Err(Error::invalid(
-                field.as_str(),
-                text!(field, " is not a valid header name"),
-            ));
+            return Err(Error::invalid_at(&field, " is not a valid header name"));
         }
-        let value = match value {
-            Value::String(text) if headers::is_valid_value(text) => Some(text.clone()),
-            Value::String(_) => {
-                return Err(Error::invalid(
-                    field.as_str(),
-                    text!(
-                    field,
-                    " has characters a header cannot carry (line breaks, NUL, or beyond Latin-1)"
-                ),
-                ))
-            }
-            Value::Null | Value::Undefined => None,
-            other => {
-                return Err(Error::invalid(
-                    field.as_str(),
-                    text!(field, " must be a string or null, not ", other.type_name()),
-                ))
-            }
-        };
+        let value =
+            match value {
+                Value::String(text) if headers::is_valid_value(text) => Some(text.clone()),
+                Value::String(_) => return Err(Error::invalid_at(
+                    &field,
+                    " has characters a header cannot carry (line breaks, NUL, or beyond Latin-1)",
+                )),
+                Value::Null | Value::Undefined => None,
+                other => return Err(Error::expected(&field, "a string or null", other)),
+            };
         headers.push((name.clone(), value));
     }
     Ok(headers)
@@ -291,23 +266,12 @@ fn parse_fetch_options(value: &Value, env: &Environment) -> Result<FetchOptions,
     let entries = match value {
         Value::Undefined => return Ok(FetchOptions::default()),
         Value::Object(entries) => entries,
-        other => {
-            return Err(Error::invalid(
-                "fetchOptions",
-                text!(
-                    "fetchOptions must be a plain object, not ",
-                    other.type_name()
-                ),
-            ))
-        }
+        other => return Err(Error::expected("fetchOptions", "a plain object", other)),
     };
     for (key, _) in entries {
         if !FETCH_OPTIONS.contains(&key.as_str()) {
             let field = text!("fetchOptions.", key);
-            return Err(Error::invalid(
-                field.as_str(),
-                text!(field, " is not supported: fetchOptions takes credentials, mode, referrer, referrerPolicy and integrity"),
-            ));
+            return Err(Error::invalid_at(&field, " is not supported: fetchOptions takes credentials, mode, referrer, referrerPolicy and integrity"));
         }
     }
     Ok(FetchOptions {
@@ -345,21 +309,19 @@ fn any_string(value: &Value, field: &str) -> Result<Option<String>, Error> {
     match value {
         Value::Undefined => Ok(None),
         Value::String(text) => Ok(Some(text.clone())),
-        other => Err(Error::invalid(
-            field,
-            text!(field, " must be a string, not ", other.type_name()),
-        )),
+        other => Err(Error::expected(field, "a string", other)),
     }
 }
 
 fn one_of(value: &Value, field: &str, allowed: &[&str]) -> Result<Option<String>, Error> {
     match any_string(value, field)? {
         Some(text) if !allowed.contains(&text.as_str()) => {
-            let list: Vec<String> = allowed.iter().map(|a| text!("\"", a, "\"")).collect();
-            Err(Error::invalid(
-                field,
-                text!(field, " must be one of ", list.join(", ")),
-            ))
+            let mut message = text!(field, " must be one of ");
+            for (i, name) in allowed.iter().enumerate() {
+                let separator = if i == 0 { "" } else { ", " };
+                message.push_str(&text!(separator, "\"", name, "\""));
+            }
+            Err(Error::invalid(field, message))
         }
         other => Ok(other),
     }

@@ -34,10 +34,7 @@ pub fn connection_id(value: &Value) -> Result<String, Error> {
             "connectionId must be a connection's id, not . or ..",
         )),
         Value::String(id) => Ok(encode_component(id)),
-        other => Err(Error::invalid(
-            "connectionId",
-            text!("connectionId must be a string, not ", other.type_name()),
-        )),
+        other => Err(Error::expected("connectionId", "a string", other)),
     }
 }
 

@@ -11,10 +11,7 @@ pub fn entries<'a>(value: &'a Value, name: &str) -> Result<&'a [(String, Value)]
     match value {
         Value::Undefined => Ok(&[]),
         Value::Object(entries) => Ok(entries),
-        other => Err(Error::invalid(
-            name,
-            text!(name, " must be a plain object, not ", other.type_name()),
-        )),
+        other => Err(Error::expected(name, "a plain object", other)),
     }
 }
 
@@ -63,10 +60,7 @@ pub fn boolean(value: &Value, field: &str) -> Result<Option<bool>, Error> {
     match value {
         Value::Undefined => Ok(None),
         Value::Bool(b) => Ok(Some(*b)),
-        other => Err(Error::invalid(
-            field,
-            text!(field, " must be true or false, not ", other.type_name()),
-        )),
+        other => Err(Error::expected(field, "true or false", other)),
     }
 }
 
@@ -75,11 +69,8 @@ pub fn non_empty_string<'a>(value: &'a Value, field: &str) -> Result<Option<&'a 
     match value {
         Value::Undefined => Ok(None),
         Value::String(s) if !s.is_empty() => Ok(Some(s)),
-        Value::String(_) => Err(Error::invalid(field, text!(field, " must not be empty"))),
-        other => Err(Error::invalid(
-            field,
-            text!(field, " must be a string, not ", other.type_name()),
-        )),
+        Value::String(_) => Err(Error::invalid_at(field, " must not be empty")),
+        other => Err(Error::expected(field, "a string", other)),
     }
 }
 
@@ -90,15 +81,10 @@ pub const MAX_TAG_LENGTH: usize = 100;
 pub fn container_tag(value: &Value, field: &str) -> Result<String, Error> {
     let tag = match value {
         Value::String(s) => s,
-        other => {
-            return Err(Error::invalid(
-                field,
-                text!(field, " must be a string, not ", other.type_name()),
-            ))
-        }
+        other => return Err(Error::expected(field, "a string", other)),
     };
     if tag.is_empty() {
-        return Err(Error::invalid(field, text!(field, " must not be empty")));
+        return Err(Error::invalid_at(field, " must not be empty"));
     }
     if tag.chars().count() > MAX_TAG_LENGTH {
         return Err(Error::invalid(
@@ -108,9 +94,9 @@ pub fn container_tag(value: &Value, field: &str) -> Result<String, Error> {
     }
     let allowed = |c: char| c.is_ascii_alphanumeric() || matches!(c, '_' | ':' | '-');
     if !tag.chars().all(allowed) {
-        return Err(Error::invalid(
+        return Err(Error::invalid_at(
             field,
-            text!(field, " may only contain letters, digits, _, : and -"),
+            " may only contain letters, digits, _, : and -",
         ));
     }
     Ok(tag.clone())
@@ -127,12 +113,10 @@ pub fn container_tags(value: &Value) -> Result<Option<Vec<String>>, Error> {
             }
             Ok(Some(tags))
         }
-        other => Err(Error::invalid(
+        other => Err(Error::expected(
             "containerTags",
-            text!(
-                "containerTags must be an array of strings, not ",
-                other.type_name()
-            ),
+            "an array of strings",
+            other,
         )),
     }
 }
@@ -142,10 +126,7 @@ pub fn signal(value: &Value) -> Result<Option<Handle>, Error> {
     match value {
         Value::Undefined => Ok(None),
         Value::Signal(handle) => Ok(Some(*handle)),
-        other => Err(Error::invalid(
-            "signal",
-            text!("signal must be an AbortSignal, not ", other.type_name()),
-        )),
+        other => Err(Error::expected("signal", "an AbortSignal", other)),
     }
 }
 
