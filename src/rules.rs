@@ -86,14 +86,15 @@ pub fn container_tag(value: &Value, field: &str) -> Result<String, Error> {
     if tag.is_empty() {
         return Err(Error::invalid_at(field, " must not be empty"));
     }
-    if tag.chars().count() > MAX_TAG_LENGTH {
+    // Characters, not bytes: every byte but a UTF-8 continuation byte starts one.
+    if tag.bytes().filter(|b| b & 0xC0 != 0x80).count() > MAX_TAG_LENGTH {
         return Err(Error::invalid(
             field,
             text!(field, " must be at most ", MAX_TAG_LENGTH, " characters"),
         ));
     }
-    let allowed = |c: char| c.is_ascii_alphanumeric() || matches!(c, '_' | ':' | '-');
-    if !tag.chars().all(allowed) {
+    let allowed = |b: u8| b.is_ascii_alphanumeric() || matches!(b, b'_' | b':' | b'-');
+    if !tag.bytes().all(allowed) {
         return Err(Error::invalid_at(
             field,
             " may only contain letters, digits, _, : and -",
