@@ -456,6 +456,8 @@ export interface WaitForConnectionOptions {
  * - `invalid_response`: a 2xx answer whose required fields are missing or of the wrong type.
  * - `unsafe_redirect`: an `authLink` refused before navigating to it (not `https:`, has a user
  *   name or password, or its host is not allowed).
+ * - `popup_blocked`: {@link connectInPopup}'s window did not open (nothing was created).
+ * - `popup_closed`: the person closed {@link connectInPopup}'s window before it came back.
  */
 export type ErrorCode =
   | "invalid_request"
@@ -474,7 +476,9 @@ export type ErrorCode =
   | "timeout"
   | "aborted"
   | "invalid_response"
-  | "unsafe_redirect";
+  | "unsafe_redirect"
+  | "popup_blocked"
+  | "popup_closed";
 
 /**
  * The one error type every call rejects with. A real class, so `err instanceof
@@ -709,6 +713,41 @@ export type OAuthCompletion =
  * parameters from the address bar (`history.replaceState`) and resolves an {@link OAuthCompletion}.
  */
 export declare function completeOAuth(url?: string): Promise<OAuthCompletion | null>;
+
+/** Options of {@link connectInPopup}: {@link startOAuth}'s, plus how long to wait and what to do when the popup is blocked. */
+export type PopupOptions<P extends Provider = Provider> = CreateConnectionOptions<P> &
+  RedirectOptions & {
+    /** Milliseconds to wait for the popup to come back, 1 to 2147483647 (default 600000); then `timeout`, the popup closed. */
+    maxWait?: number | undefined;
+    /** `"redirect"`: a blocked popup becomes {@link startOAuth}'s full-page redirect instead of `popup_blocked`. */
+    fallback?: "redirect" | undefined;
+  };
+
+/**
+ * Connects without leaving the page. Call it inside the click handler, before any `await`: it
+ * opens the popup at once (browsers block a popup opened later), shows a neutral
+ * "Connecting…" page in it, creates the connection, checks `authLink` as {@link startOAuth}
+ * does, points the popup at it, and resolves when the popup's page ({@link completeOAuth} on
+ * `redirectUrl`, default the current page) reports back on a same-origin `BroadcastChannel`
+ * with the one-time nonce kept in this page's memory. For `web-crawler`, `s3` and `granola` no
+ * window opens and it resolves at once with `{ ok: true }`.
+ *
+ * Rejects as {@link startOAuth} does, and with `popup_blocked` (nothing created),
+ * `popup_closed`, `aborted` (the `signal`; the popup is closed), `timeout` (`maxWait`; the
+ * popup is closed), and `invalid_request` while another call is running (its popup is
+ * focused). A page sent with `Cross-Origin-Opener-Policy: same-origin` works: the popup's
+ * closing is then known only from the channel, `maxWait` and the `signal`.
+ *
+ * @example
+ * button.onclick = async () => {
+ *   const done = await connectInPopup("notion", { baseURL: "/api/supermemory", fallback: "redirect" });
+ *   if ("ok" in done && done.ok) showConnected(done.connectionId);
+ * };
+ */
+export declare function connectInPopup<P extends Provider>(
+  provider: P,
+  options: PopupOptions<P>,
+): Promise<OAuthCompletion | StartOAuthResult>;
 
 /** What {@link init} can load the WebAssembly module from. */
 export type InitInput =

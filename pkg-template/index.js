@@ -145,9 +145,155 @@ export function startOAuth(provider, options) {
   return call((module) => module.run("startOAuth", undefined, provider, options));
 }
 
-/** Reads the page's return from OAuth: `null` on an ordinary load, else how the round trip ended. */
+/**
+ * Reads the page's return from OAuth: `null` on an ordinary load, else how the round trip ended.
+ * In a popup of connectInPopup it reports the return to the opener first.
+ */
 export function completeOAuth(url) {
-  return call((module) => module.completeOAuth(url));
+  return call(async (module) => {
+    const done = module.completeOAuth(url);
+    return done?.popupReturn ? reportReturn(done.popupReturn) : done;
+  });
+}
+
+/** The same-origin channel of popup round trips: { type, nonce, ... } messages. */
+const CHANNEL = "supermemory-connections:oauth";
+/** How often the opener looks at its popup and the channel, in ms. */
+const TICK_MS = 200;
+/** A popup that reads closed this soon after pointing it at authLink was severed by COOP. */
+const SEVERED_WITHIN_MS = 1500;
+/** How long a closed popup may still deliver its message, in ms. */
+const CLOSED_GRACE_MS = 1000;
+/** How long a returning popup waits for the opener's acknowledgement, in ms. */
+const ACK_WAIT_MS = 1000;
+
+/** A channel whose messages queue up in `queue` until read. */
+function openChannel() {
+  const channel = new BroadcastChannel(CHANNEL);
+  const queue = [];
+  channel.onmessage = (event) => queue.push(event.data);
+  const take = (type, nonce) => {
+    const found = queue.find((data) => data?.type === type && data?.nonce === nonce);
+    queue.length = 0;
+    return found;
+  };
+  return { channel, take };
+}
+
+const pause = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
+
+/** The popup's side: posts its return and waits about a second for the opener's acknowledgement. */
+async function reportReturn({ nonce, error }) {
+  const { channel, take } = openChannel();
+  try {
+    channel.postMessage({ type: "result", nonce, error });
+    for (const started = Date.now(); Date.now() - started < ACK_WAIT_MS; ) {
+      await pause(50);
+      const ack = take("ack", nonce);
+      if (ack) {
+        globalThis.close?.();
+        const ids = { connectionId: ack.connectionId, provider: ack.provider };
+        return error === undefined ? { ok: true, ...ids } : { ok: false, error, ...ids };
+      }
+    }
+    return { ok: false, error: "state_mismatch" };
+  } finally {
+    channel.close();
+  }
+}
+
+/**
+ * The opener's side, with what the wasm module checked (the authLink, the nonce, maxWait and the
+ * caller's signal as it was read): points the popup at the link and waits for its return on the
+ * channel, for `maxWait`, for the signal, or until the person closes it.
+ */
+async function waitForPopup(popup, { target, nonce, provider, connectionId, maxWait, signal }) {
+  const { channel, take } = openChannel();
+  const started = Date.now();
+  const fail = (code, message) => new SupermemoryError(message, { code });
+  let severed = false;
+  let closedSince;
+  try {
+    if (popup.closed) throw fail("popup_closed", "the popup was closed before it could show the consent page");
+    popup.location.href = target;
+    for (;;) {
+      await pause(TICK_MS);
+      if (signal?.aborted) throw new SupermemoryError("the request was aborted", { code: "aborted", cause: signal.reason });
+      const result = take("result", nonce);
+      if (result) {
+        channel.postMessage({ type: "ack", nonce, provider, connectionId });
+        popup.close();
+        const ids = { connectionId, provider };
+        return result.error === undefined ? { ok: true, ...ids } : { ok: false, error: String(result.error), ...ids };
+      }
+      const now = Date.now();
+      if (now - started >= maxWait) throw fail("timeout", `the popup did not come back within maxWait (${maxWait} ms)`);
+      if (popup.closed && !severed) {
+        // Closed within a moment of the cross-origin navigation: a handle severed by
+        // Cross-Origin-Opener-Policy, not a closed window; only the channel ends it now.
+        if (closedSince === undefined && now - started < SEVERED_WITHIN_MS) severed = true;
+        else if (now - (closedSince ??= now) >= CLOSED_GRACE_MS) {
+          throw fail("popup_closed", "the popup was closed before the connection was allowed");
+        }
+      }
+    }
+  } catch (error) {
+    if (error?.code !== "popup_closed") channel.postMessage({ type: "cancel", nonce });
+    throw error;
+  } finally {
+    channel.close();
+  }
+}
+
+/**
+ * The providers whose consent page connectInPopup opens a window for: the wasm module's OAuth
+ * providers (a test keeps the two equal). The window must open before anything is awaited.
+ */
+const OAUTH_PROVIDERS = ["notion", "google-drive", "onedrive", "gmail", "github"];
+
+/** The connectInPopup call under way: { popup }. */
+let popupFlow = null;
+
+/**
+ * Connects in a popup: opens the window now, inside the click, then creates the connection,
+ * checks its authLink and waits for the popup to come back. Resolves completeOAuth's result
+ * (startOAuth's with `fallback: "redirect"` and a blocked popup).
+ */
+export function connectInPopup(provider, options) {
+  if (popupFlow !== null) {
+    try {
+      popupFlow.popup?.focus();
+    } catch {
+      // A window that cannot be focused stays where it is.
+    }
+    return Promise.reject(new SupermemoryError("a connection is already in progress", { code: "invalid_request" }));
+  }
+  let popup = null;
+  if (OAUTH_PROVIDERS.includes(provider) && typeof globalThis.open === "function") {
+    try {
+      popup = globalThis.open("", "_blank", "popup,width=520,height=720") ?? null;
+      if (popup) {
+        popup.document.title = "Connecting…";
+        popup.document.body.textContent = "Connecting…";
+      }
+    } catch {
+      // A window whose page cannot be written still works; one that did not open is null.
+    }
+  }
+  const flow = { popup };
+  popupFlow = flow;
+  const run = async (module) => {
+    const created = await module.run("connectInPopup", undefined, provider, options, popup);
+    return created?.target ? waitForPopup(popup, created) : created;
+  };
+  return call(run).finally(() => {
+    if (popupFlow === flow) popupFlow = null;
+    try {
+      if (popup && !popup.closed) popup.close();
+    } catch {
+      // Closed already, or no longer ours to close.
+    }
+  });
 }
 
 /** Navigates to `connection.authLink` after checking it against the allow-list. */

@@ -48,6 +48,10 @@ pub enum ErrorCode {
     InvalidResponse,
     /// An `authLink` refused by the OAuth helpers.
     UnsafeRedirect,
+    /// The browser blocked the popup of `connectInPopup` (nothing was created).
+    PopupBlocked,
+    /// The person closed the popup before it came back.
+    PopupClosed,
 }
 
 impl ErrorCode {
@@ -71,6 +75,8 @@ impl ErrorCode {
             ErrorCode::Aborted => "aborted",
             ErrorCode::InvalidResponse => "invalid_response",
             ErrorCode::UnsafeRedirect => "unsafe_redirect",
+            ErrorCode::PopupBlocked => "popup_blocked",
+            ErrorCode::PopupClosed => "popup_closed",
         }
     }
 

@@ -68,6 +68,7 @@ pub(crate) mod oauth;
 pub(crate) mod operations;
 pub(crate) mod options;
 pub(crate) mod path;
+pub(crate) mod popup;
 mod prelude;
 pub(crate) mod provider;
 pub(crate) mod request;
@@ -86,9 +87,9 @@ pub use answers::{
     SyncErrorCode, SyncRun,
 };
 pub use api::{
-    complete_oauth, redirect_to_auth_link, start_oauth, Client, ClientBuilder, Connections,
-    CreateConnection, Documents, Error, MetadataValue, OAuthOutcome, OAuthStarted, RequestOptions,
-    ResourcesQuery, WaitOptions,
+    complete_oauth, connect_in_popup, redirect_to_auth_link, start_oauth, Client, ClientBuilder,
+    Connections, CreateConnection, Documents, Error, MetadataValue, OAuthOutcome, OAuthStarted,
+    PopupOptions, PopupOutcome, RequestOptions, ResourcesQuery, WaitOptions,
 };
 pub use error::ErrorCode;
 pub use provider::Provider;

@@ -113,14 +113,28 @@ pub async fn connections_create(
 
 /// A call whose arguments passed every rule: what [`execute`] sends.
 enum Plan {
-    /// Create a connection; for `startOAuth`, also the nonce (an OAuth provider's) and the
-    /// allow-list for the second half of the round trip's start.
-    Create {
-        call: CreateCall,
-        start: Option<(Option<String>, Vec<AllowedEntry>)>,
-    },
+    /// Create a connection, then what the export does with it.
+    Create { call: CreateCall, then: AfterCreate },
     /// Any other operation of `client.connections`, with the client's and the call's settings.
     Send(Checked, Sending),
+}
+
+/// What follows a create.
+enum AfterCreate {
+    /// `createConnection`, `client.connections.create`: the created connection.
+    Plain,
+    /// `startOAuth`: for an OAuth provider (a nonce), the page goes to the checked `authLink`.
+    Start(Option<String>, Vec<AllowedEntry>),
+    /// `connectInPopup`: for an OAuth provider, the popup's round trip; for the others, done.
+    Popup(Option<PopupFlow>),
+}
+
+/// A popup round trip: the nonce kept in the opener's memory, the allow-list and the longest
+/// wait (the JavaScript layer holds the window).
+struct PopupFlow {
+    nonce: String,
+    allowed: Vec<AllowedEntry>,
+    max_wait_ms: u32,
 }
 
 /// What a call other than create sends.
@@ -145,8 +159,12 @@ fn plan(operation: &str, reader: &mut Reader, args: [&JsValue; 4]) -> Result<Pla
             let (provider, options) = read_provider_and_options(reader, first, second)?;
             let env = detect_environment(&PlatformUrls);
             let call = request::validate_create_connection(&provider, &options, &env)?;
-            Ok(Plan::Create { call, start: None })
+            Ok(Plan::Create {
+                call,
+                then: AfterCreate::Plain,
+            })
         }
+        "connectInPopup" => plan_popup(reader, first, second, third),
         "startOAuth" => {
             let (provider, options) = read_provider_and_options(reader, first, second)?;
             let (options, allowed_hosts) = take_option(options, "allowedHosts");
@@ -156,7 +174,7 @@ fn plan(operation: &str, reader: &mut Reader, args: [&JsValue; 4]) -> Result<Pla
             let nonce = oauth::prepare_start(&mut call)?;
             Ok(Plan::Create {
                 call,
-                start: Some((nonce, allowed)),
+                then: AfterCreate::Start(nonce, allowed),
             })
         }
         "create" => {
@@ -173,20 +191,81 @@ fn plan(operation: &str, reader: &mut Reader, args: [&JsValue; 4]) -> Result<Pla
                 &request_options,
                 &env,
             )?;
-            Ok(Plan::Create { call, start: None })
+            Ok(Plan::Create {
+                call,
+                then: AfterCreate::Plain,
+            })
         }
         _ => plan_operation(operation, reader, client, first, second, third),
     }
+}
+
+/// `connectInPopup(provider, options)` with the window the JavaScript layer opened (`popup`, an
+/// object, or `null` when the browser blocked it): startOAuth's options plus `maxWait` and
+/// `fallback`, checked before the popup is looked at.
+fn plan_popup(
+    reader: &mut Reader,
+    provider: &JsValue,
+    options: &JsValue,
+    popup: &JsValue,
+) -> Result<Plan, Error> {
+    let (provider, options) = read_provider_and_options(reader, provider, options)?;
+    let (options, allowed_hosts) = take_option(options, "allowedHosts");
+    let (options, max_wait) = take_option(options, "maxWait");
+    let (options, fallback) = take_option(options, "fallback");
+    let env = detect_environment(&PlatformUrls);
+    let mut call = request::validate_create_connection(&provider, &options, &env)?;
+    let allowed = allow_list::parse_allowed_hosts(&allowed_hosts, &PlatformUrls)?;
+    let max_wait_ms = rules::integer(&max_wait, "maxWait", 1.0, options::MAX_TIMEOUT_MS)?
+        .map_or(crate::popup::DEFAULT_MAX_WAIT_MS, |n| n as u32);
+    let redirect = match fallback {
+        Value::Undefined => false,
+        Value::String(text) if text == "redirect" => true,
+        _ => {
+            return Err(Error::invalid(
+                "fallback",
+                "fallback must be \"redirect\" or left out",
+            ))
+        }
+    };
+    if !call.provider.uses_oauth() {
+        return Ok(Plan::Create {
+            call,
+            then: AfterCreate::Popup(None),
+        });
+    }
+    if !popup.is_object() {
+        if !redirect {
+            return Err(Error::new(
+                error::ErrorCode::PopupBlocked,
+                "the browser blocked the popup: call connectInPopup inside a click handler, or pass fallback: \"redirect\"",
+            ));
+        }
+        let nonce = oauth::prepare_start(&mut call)?;
+        return Ok(Plan::Create {
+            call,
+            then: AfterCreate::Start(nonce, allowed),
+        });
+    }
+    let nonce = oauth::prepare_popup(&mut call)?;
+    Ok(Plan::Create {
+        call,
+        then: AfterCreate::Popup(Some(PopupFlow {
+            nonce,
+            allowed,
+            max_wait_ms,
+        })),
+    })
 }
 
 /// Sends a checked call and writes its result for JavaScript: one request (with its retries),
 /// or `waitForConnection`'s polls.
 async fn execute(plan: Plan, reader: &Reader) -> Result<JsValue, Error> {
     let (session, outgoing, reading) = match plan {
-        Plan::Create { call, start } => {
+        Plan::Create { call, then } => {
             let outgoing = operations::create_outgoing(&call)?;
             let session = (call.client, call.request);
-            (session, outgoing, Reading::Created(call.provider, start))
+            (session, outgoing, Reading::Created(call.provider, then))
         }
         Plan::Send(checked, Sending::Operation(operation)) => (
             (checked.client, checked.request),
@@ -208,26 +287,45 @@ async fn execute(plan: Plan, reader: &Reader) -> Result<JsValue, Error> {
         reader,
     };
     let answer = session.send(outgoing).await?;
-    match reading {
-        Reading::Answer(kind) => operations::read_answer(kind, &answer),
-        Reading::Created(provider, start) => {
-            let connection = operations::read_created(&answer)?;
-            match start {
-                None => Ok(connection.to_js()),
-                Some((nonce, allowed)) => {
-                    let redirected =
-                        oauth::finish_start(nonce.as_deref(), provider, &connection, &allowed)?;
-                    Ok(started(redirected, &connection))
-                }
-            }
+    let (provider, then) = match reading {
+        Reading::Answer(kind) => return operations::read_answer(kind, &answer),
+        Reading::Created(provider, then) => (provider, then),
+    };
+    let connection = operations::read_created(&answer)?;
+    match then {
+        AfterCreate::Plain => Ok(connection.to_js()),
+        AfterCreate::Start(nonce, allowed) => {
+            let redirected =
+                oauth::finish_start(nonce.as_deref(), provider, &connection, &allowed)?;
+            Ok(started(redirected, &connection))
+        }
+        AfterCreate::Popup(None) => Ok(Completed {
+            ok: true,
+            error: None,
+            connection_id: Some(connection.id),
+            provider: Some(provider.as_str().into()),
+        }
+        .to_js()),
+        // The JavaScript layer points its popup at the checked link and waits for the return.
+        AfterCreate::Popup(Some(flow)) => {
+            let target = oauth::checked_auth_link(&connection, &flow.allowed)?;
+            let signal = session.request.signal.map(|h| reader.kept(h));
+            Ok(JsObject::new()
+                .text("target", &target)
+                .text("nonce", &flow.nonce)
+                .text("provider", provider.as_str())
+                .text("connectionId", &connection.id)
+                .set("maxWait", &JsValue::from(flow.max_wait_ms))
+                .set("signal", &signal.unwrap_or(JsValue::UNDEFINED))
+                .build())
         }
     }
 }
 
 /// How the answer of the one request of [`execute`] is read.
 enum Reading {
-    /// A create's: the created connection; for `startOAuth`, also the nonce and allow-list.
-    Created(Provider, Option<(Option<String>, Vec<AllowedEntry>)>),
+    /// A create's, and what follows it.
+    Created(Provider, AfterCreate),
     /// Any other operation's.
     Answer(operations::AnswerKind),
 }
@@ -295,7 +393,7 @@ pub fn redirect_to_auth_link(connection: JsValue, options: JsValue) -> Result<Js
     .map_err(Error::into_js)
 }
 
-/// What `completeOAuth` resolves to.
+/// What `completeOAuth` and `connectInPopup` resolve to.
 struct Completed {
     ok: bool,
     error: Option<String>,
@@ -313,43 +411,70 @@ impl Completed {
             .text_if("provider", self.provider.as_deref())
             .build()
     }
-}
 
-/// `completeOAuth(url?)`: `null` on an ordinary page load, else how the round trip ended.
-#[wasm_bindgen(js_name = completeOAuth)]
-pub fn complete_oauth(url: JsValue) -> Result<JsValue, JsValue> {
-    let mut reader = Reader::new();
-    (|| {
-        let url = match reader.read_argument(&url, "url", 0)? {
-            Value::Undefined => None,
-            Value::String(text) => Some(text),
-            other => return Err(Error::expected("url", "a string", &other)),
-        };
-        let completed = match oauth::complete(url.as_deref())? {
-            None => return Ok(JsValue::NULL),
-            Some(Completion::Connected {
+    /// How a round trip came back (a popup's return is handed to the JavaScript layer before
+    /// this; here it would read as `state_mismatch`).
+    fn from(completion: Completion) -> Completed {
+        match completion {
+            Completion::Connected {
                 connection_id,
                 provider,
-            }) => Completed {
+            } => Completed {
                 ok: true,
                 error: None,
                 connection_id: Some(connection_id),
                 provider: Some(provider),
             },
-            Some(Completion::Failed {
+            Completion::Failed {
                 error,
                 connection_id,
                 provider,
-            }) => Completed {
+            } => Completed {
                 ok: false,
                 error: Some(error),
                 connection_id,
                 provider,
             },
-        };
-        Ok(completed.to_js())
+            Completion::FromPopup { .. } => Completed {
+                ok: false,
+                error: Some("state_mismatch".into()),
+                connection_id: None,
+                provider: None,
+            },
+        }
+    }
+}
+
+/// `completeOAuth(url?)`: `null` on an ordinary page load, else how the round trip ended; for a
+/// popup's return, `{ popupReturn: { nonce, error? } }`, which the JavaScript layer reports to
+/// the opener.
+#[wasm_bindgen(js_name = completeOAuth)]
+pub fn complete_oauth(url: JsValue) -> Result<JsValue, JsValue> {
+    let mut reader = Reader::new();
+    (|| {
+        let url = read_return_url(&mut reader, &url)?;
+        Ok(match oauth::complete(url.as_deref())? {
+            None => JsValue::NULL,
+            Some(Completion::FromPopup { nonce, error }) => {
+                let popup_return = JsObject::new()
+                    .text("nonce", &nonce)
+                    .text_if("error", error.as_deref())
+                    .build();
+                JsObject::new().set("popupReturn", &popup_return).build()
+            }
+            Some(completion) => Completed::from(completion).to_js(),
+        })
     })()
     .map_err(Error::into_js)
+}
+
+/// `completeOAuth(url?)`'s argument: the URL to read, or `None` for the page's address.
+fn read_return_url(reader: &mut Reader, url: &JsValue) -> Result<Option<String>, Error> {
+    match reader.read_argument(url, "url", 0)? {
+        Value::Undefined => Ok(None),
+        Value::String(text) => Ok(Some(text)),
+        other => Err(Error::expected("url", "a string", &other)),
+    }
 }
 
 /// Reads a path argument: a connection id, or a provider name.

@@ -45,6 +45,13 @@ pub enum Completion {
         /// The provider's name.
         provider: String,
     },
+    /// A popup's return: the nonce and the provider's error code, for the opener to confirm.
+    FromPopup {
+        /// The nonce the popup came back with.
+        nonce: String,
+        /// The provider's `?error=` code, if any.
+        error: Option<String>,
+    },
     /// The provider or the API reported an error, or the nonce did not match.
     Failed {
         /// The API's `error` code, or `state_mismatch`.
@@ -128,14 +135,16 @@ fn without_own_params(url: &str, drop_fragment: bool) -> Option<String> {
     let params = parsed.search_params();
     params.delete(STATE_PARAM);
     params.delete(ERROR_PARAM);
+    params.delete(crate::popup::POPUP_PARAM);
     if drop_fragment {
         parsed.set_hash("");
     }
     Some(parsed.href())
 }
 
-/// The redirect URL for a round trip: the caller's, or the current page, with the nonce added.
-pub fn redirect_with_nonce(redirect_url: Option<&str>) -> Result<(String, String), Error> {
+/// The redirect URL for a round trip: the caller's, or the current page, with the nonce added
+/// (and the popup marker for a popup's round trip).
+fn redirect_with_nonce(redirect_url: Option<&str>, popup: bool) -> Result<(String, String), Error> {
     let base = match redirect_url {
         Some(url) => url.to_string(),
         None => {
@@ -152,7 +161,31 @@ pub fn redirect_with_nonce(redirect_url: Option<&str>) -> Result<(String, String
     let url = guard::url(&base, None)
         .map_err(|_| Error::invalid("redirectUrl", "redirectUrl must be an absolute https: URL"))?;
     url.search_params().set(STATE_PARAM, &nonce);
+    if popup {
+        url.search_params().set(crate::popup::POPUP_PARAM, "1");
+    }
     Ok((url.href(), nonce))
+}
+
+/// The first half of `connectInPopup` for a checked call of an OAuth provider: a one-time nonce
+/// and the popup marker added to `redirectUrl` (which defaults to the current page). The nonce
+/// stays in the opener's memory.
+pub fn prepare_popup(call: &mut CreateCall) -> Result<String, Error> {
+    add_nonce(call, true)
+}
+
+/// The checked `authLink` of a created connection of an OAuth provider.
+pub fn checked_auth_link(
+    connection: &CreatedConnection,
+    allowed: &[AllowedEntry],
+) -> Result<String, Error> {
+    let link = connection.auth_link.as_deref().ok_or_else(|| {
+        Error::new(
+            ErrorCode::InvalidResponse,
+            "the API returned no authLink for a provider that needs OAuth",
+        )
+    })?;
+    check_auth_link(link, allowed, &PlatformUrls)
 }
 
 /// Remembers a pending round trip under its nonce; fails before anything is created when
@@ -170,7 +203,12 @@ pub fn prepare_start(call: &mut CreateCall) -> Result<Option<String>, Error> {
         return Ok(None);
     }
     check_storage()?;
-    let (redirect_url, nonce) = redirect_with_nonce(call.body.redirect_url.as_deref())?;
+    add_nonce(call, false).map(Some)
+}
+
+/// Adds a fresh nonce (and for a popup, its marker) to the call's redirect URL, checked again.
+fn add_nonce(call: &mut CreateCall, popup: bool) -> Result<String, Error> {
+    let (redirect_url, nonce) = redirect_with_nonce(call.body.redirect_url.as_deref(), popup)?;
     create_params::check_redirect_url(&redirect_url, &PlatformUrls).map_err(|mut e| {
         e.message = text!(
             e.message,
@@ -179,7 +217,7 @@ pub fn prepare_start(call: &mut CreateCall) -> Result<Option<String>, Error> {
         e
     })?;
     call.body.redirect_url = Some(redirect_url);
-    Ok(Some(nonce))
+    Ok(nonce)
 }
 
 /// The second half, once the connection exists: remembers the nonce and sends the page to the
@@ -205,13 +243,7 @@ pub fn remember_and_navigate(
     connection: &CreatedConnection,
     allowed: &[AllowedEntry],
 ) -> Result<(), Error> {
-    let link = connection.auth_link.as_deref().ok_or_else(|| {
-        Error::new(
-            ErrorCode::InvalidResponse,
-            "the API returned no authLink for a provider that needs OAuth",
-        )
-    })?;
-    let target = check_auth_link(link, allowed, &PlatformUrls)?;
+    let target = checked_auth_link(connection, allowed)?;
     let entry = js_sys::Object::new();
     let _ = Reflect::set(
         &entry,
@@ -257,9 +289,19 @@ pub fn complete(url: Option<&str>) -> Result<Option<Completion>, Error> {
         .map(|u| u.search_params())
         .map_err(|_| Error::invalid("url", "url must be a URL"))?;
     let nonce = params.get(STATE_PARAM);
-    let error = params.get(ERROR_PARAM);
+    let error = params
+        .get(ERROR_PARAM)
+        .map(|code| code.chars().take(MAX_ERROR_LENGTH).collect::<String>());
     if nonce.is_none() && error.is_none() {
         return Ok(None);
+    }
+    let from_popup = params.get(crate::popup::POPUP_PARAM).is_some();
+    if let Some(nonce) = nonce.as_deref().filter(|n| from_popup && is_nonce(n)) {
+        clean_address_bar(&page);
+        return Ok(Some(Completion::FromPopup {
+            nonce: nonce.to_string(),
+            error,
+        }));
     }
     let stored = match nonce.as_deref().filter(|n| is_nonce(n)) {
         Some(nonce) => take_entry(nonce)?,
@@ -279,9 +321,35 @@ pub fn complete(url: Option<&str>) -> Result<Option<Completion>, Error> {
             provider,
         },
         Some(code) => Completion::Failed {
-            error: code.chars().take(MAX_ERROR_LENGTH).collect(),
+            error: code,
             connection_id: Some(connection_id),
             provider: Some(provider),
+        },
+    }))
+}
+
+/// [`complete`], with a popup's return reported to its opener: `Connected` or `Failed` with the
+/// ids the opener acknowledged, `state_mismatch` when no opener knew the nonce.
+pub async fn complete_with_popup(url: Option<&str>) -> Result<Option<Completion>, Error> {
+    let (nonce, error) = match complete(url)? {
+        Some(Completion::FromPopup { nonce, error }) => (nonce, error),
+        other => return Ok(other),
+    };
+    let acknowledged = crate::popup::report_return(&nonce, error.as_deref()).await?;
+    Ok(Some(match (acknowledged, error) {
+        (Some((provider, connection_id)), None) => Completion::Connected {
+            connection_id,
+            provider,
+        },
+        (Some((provider, connection_id)), Some(error)) => Completion::Failed {
+            error,
+            connection_id: Some(connection_id),
+            provider: Some(provider),
+        },
+        (None, _) => Completion::Failed {
+            error: "state_mismatch".into(),
+            connection_id: None,
+            provider: None,
         },
     }))
 }

@@ -1140,15 +1140,15 @@ async fn redirect_to_auth_link_refuses_unlisted_and_missing_links() {
 }
 
 #[wasm_bindgen_test]
-fn complete_oauth_on_an_ordinary_address() {
+async fn complete_oauth_on_an_ordinary_address() {
     let storage = session_storage();
     storage.clear().expect("clear");
     assert_eq!(
-        complete_oauth(Some("https://app.example.com/settings?tab=2&from=menu")),
+        complete_oauth(Some("https://app.example.com/settings?tab=2&from=menu")).await,
         Ok(None)
     );
     assert_eq!(
-        complete_oauth(Some("https://app.example.com/back?sm_oauth_state=forged")),
+        complete_oauth(Some("https://app.example.com/back?sm_oauth_state=forged")).await,
         Ok(Some(OAuthOutcome::Failed {
             error: "state_mismatch".into(),
             provider: None,

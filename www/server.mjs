@@ -62,12 +62,12 @@ function fileFor(pathname) {
   return file.startsWith(base + sep) ? file : null;
 }
 
-async function serveFile(res, pathname) {
+async function serveFile(res, pathname, extra = {}) {
   const file = fileFor(pathname);
   if (file === null || file.endsWith("server.mjs")) return send(res, 404, "text/plain", "Not found");
   try {
     const body = await readFile(file);
-    send(res, 200, TYPES[extname(file)] ?? "application/octet-stream", body);
+    send(res, 200, TYPES[extname(file)] ?? "application/octet-stream", body, extra);
   } catch {
     send(res, 404, "text/plain", "Not found");
   }
@@ -149,9 +149,10 @@ async function session(req, res) {
  * the emulator (offline mode). Resolves { url, mode, emulator, config, close() }, where `config`
  * is what GET /config.json answers: { mode, allowedHosts } with the emulator's origin in
  * allowedHosts in offline mode (its consent links are on it) and nothing in proxy mode.
- * `emulatorOptions` go to the offline emulator (e.g. `{ syncMs }` for a shorter simulated sync).
+ * `emulatorOptions` go to the offline emulator (e.g. `{ syncMs }` for a shorter simulated sync);
+ * `pageHeaders` are added to the files it serves (the popup tests' Cross-Origin-Opener-Policy).
  */
-export async function startDemoServer({ port = 0, host = "127.0.0.1", upstream, env = process.env, emulatorOptions = {} } = {}) {
+export async function startDemoServer({ port = 0, host = "127.0.0.1", upstream, env = process.env, emulatorOptions = {}, pageHeaders = {} } = {}) {
   let emulator = null;
   let mode = "proxy";
   if (!upstream && env.SUPERMEMORY_API_KEY) {
@@ -193,7 +194,7 @@ export async function startDemoServer({ port = 0, host = "127.0.0.1", upstream, 
       }
       if (req.method !== "GET" && req.method !== "HEAD") return send(res, 405, "text/plain", "Method not allowed");
       if (url.pathname === "/config.json") return sendJson(res, 200, config);
-      return await serveFile(res, url.pathname);
+      return await serveFile(res, url.pathname, pageHeaders);
     } catch {
       if (!res.headersSent) send(res, 500, "text/plain", "Internal error");
       else res.destroy();

@@ -11,7 +11,10 @@ mod params;
 pub use client::{Client, ClientBuilder};
 pub use connections::Connections;
 pub use error::Error;
-pub use oauth::{complete_oauth, redirect_to_auth_link, start_oauth, OAuthOutcome, OAuthStarted};
+pub use oauth::{
+    complete_oauth, connect_in_popup, redirect_to_auth_link, start_oauth, OAuthOutcome,
+    OAuthStarted, PopupOptions, PopupOutcome,
+};
 pub use params::{
     CreateConnection, Documents, MetadataValue, RequestOptions, ResourcesQuery, WaitOptions,
 };

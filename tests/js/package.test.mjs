@@ -75,6 +75,7 @@ test("the default export is the Supermemory class, also exported by name", async
     "Supermemory",
     "SupermemoryError",
     "completeOAuth",
+    "connectInPopup",
     "createConnection",
     "default",
     "init",

@@ -8,6 +8,7 @@ import Supermemory, {
   init,
   DEFAULT_ALLOWED_HOSTS,
   completeOAuth,
+  connectInPopup,
   redirectToAuthLink,
   startOAuth,
   type OAuthCompletion,
@@ -169,6 +170,10 @@ function describe(err: SupermemoryError): string {
     case "invalid_response":
     case "unsafe_redirect":
       return "Unexpected answer from the server";
+    case "popup_blocked":
+      return "Allow popups for this site, or connect with a redirect";
+    case "popup_closed":
+      return "The window was closed before the connection was allowed";
     default: {
       const unreachable: never = err.code;
       return unreachable;
@@ -253,6 +258,8 @@ const _errorCodeCount: Equals<
   | "aborted"
   | "invalid_response"
   | "unsafe_redirect"
+  | "popup_blocked"
+  | "popup_closed"
 > = true;
 const _providers: Equals<
   Provider,
@@ -352,3 +359,9 @@ async function manage(client: Supermemory): Promise<void> {
   void [deleted, started, title, ok, synced];
 }
 void manage;
+
+// connectInPopup: completeOAuth's result, or startOAuth's when a blocked popup fell back.
+export async function connectWithoutLeaving(): Promise<boolean> {
+  const done = await connectInPopup("notion", { baseURL: "/api/supermemory", maxWait: 60_000, fallback: "redirect" });
+  return "ok" in done ? done.ok : done.redirected;
+}
