@@ -1,8 +1,11 @@
 // The demo page's script: connect a source to supermemory with the package's OAuth helpers.
 //
-//   Connect  -> startOAuth(provider, options): for an OAuth provider the package creates the
-//               connection, remembers a one-time nonce in sessionStorage and sends the browser to
-//               the provider's consent page; web-crawler, s3 and granola are connected at once.
+//   Connect  -> with "Connect in a popup" (the default): connectInPopup(provider, options) opens
+//               the consent page in a popup, called inside the click, and the page waits (Cancel
+//               aborts); a blocked popup falls back to the full-page redirect. Without it:
+//               startOAuth(provider, options) creates the connection, remembers a one-time nonce
+//               in sessionStorage and sends the browser to the provider's consent page.
+//               web-crawler, s3 and granola are connected at once either way.
 //   any load -> completeOAuth(): on the way back from a consent page it checks the nonce and
 //               reports success or the provider's error; on an ordinary load it returns null.
 //   the list -> "Your connections" (connections-list.js) lists the signed-in user's connections
@@ -13,7 +16,7 @@
 // scopes every call to the signed-in user's container tag and adds the API key, so no key or
 // secret is ever stored, logged or put in a URL here, and the form needs no container tags. Values from the address bar are
 // untrusted and only ever reach the page through textContent.
-import Supermemory, { DEFAULT_ALLOWED_HOSTS, SupermemoryError, completeOAuth, startOAuth } from "/pkg/index.js";
+import Supermemory, { DEFAULT_ALLOWED_HOSTS, SupermemoryError, completeOAuth, connectInPopup, startOAuth } from "/pkg/index.js";
 import { ConnectionsList } from "/connections-list.js";
 
 /** The page's own backend proxy; it adds the API key server-side. */
@@ -83,7 +86,14 @@ const connections = new ConnectionsList({
   client,
   providers: PROVIDERS,
   readTags: () => userTags,
+  // The result panel of a connection goes with it.
+  onDeleted: (id) => {
+    if (shownConnectionId === id) hideResult();
+  },
 });
+
+/** The connection whose id the result panel shows, if any. */
+let shownConnectionId = null;
 
 /** Allow-list entries added by this server (the emulator's origin offline); set by loadConfig. */
 let extraAllowedHosts = [];
@@ -118,9 +128,12 @@ function showProvider(provider) {
     block.disabled = !mine;
   }
   connectButton.textContent = `Connect ${name}`;
-  connectNote.textContent = oauth
-    ? `You will be sent to ${name} to allow access, then back here.`
-    : "The connection is created at once; no sign-in needed.";
+  const inPopup = byId("use-popup").checked;
+  connectNote.textContent = !oauth
+    ? "The connection is created at once; no sign-in needed."
+    : inPopup
+      ? `A window opens where you allow ${name} access; this page stays as it is.`
+      : `You will be sent to ${name} to allow access, then back here.`;
 }
 
 function selectProvider(provider) {
@@ -210,17 +223,53 @@ function showResult(kind, title, detail, facts = [], note = undefined) {
 function hideResult() {
   result.hidden = true;
   result.replaceChildren();
+  shownConnectionId = null;
 }
 
 function showConnected(provider, connectionId, detail) {
   const name = PROVIDERS[provider]?.name ?? provider;
   showResult("success", `${name} connected`, detail, [["Connection ID", connectionId]]);
+  shownConnectionId = connectionId;
+}
+
+/** Says the page waits for the popup, with a Cancel button that aborts the wait. */
+function showWaiting(name, controller) {
+  showResult("info", `Waiting for ${name}…`, "Allow access in the window that opened; this page stays as it is.");
+  const cancel = element("button", "button-secondary button-small", "Cancel");
+  cancel.type = "button";
+  cancel.id = "cancel-popup";
+  cancel.addEventListener("click", () => controller.abort());
+  result.append(cancel);
+}
+
+/** Shows how a round trip ended (completeOAuth's or connectInPopup's result). */
+function showOutcome(outcome) {
+  if (outcome.provider) selectProvider(outcome.provider);
+  if (outcome.ok) {
+    showConnected(outcome.provider, outcome.connectionId, "supermemory starts syncing your documents now.");
+    return;
+  }
+  const name = PROVIDERS[outcome.provider]?.name;
+  // The code comes from the address bar: shown as text only, and cut short if absurdly long.
+  const code = String(outcome.error).slice(0, 200);
+  const facts = outcome.connectionId ? [["Connection ID", outcome.connectionId]] : [];
+  showResult("error", name ? `${name} was not connected` : "Not connected", RETURN_ERRORS[code] ?? `The provider reported: ${code}`, facts);
 }
 
 /** The input element (or the provider fieldset) that a validation error's field points at. */
 function inputForField(field) {
   const id = FIELD_INPUTS[field.replace(/\[\d+\]$/, "")];
   return id ? byId(id) : null;
+}
+
+/**
+ * The package's message with the form's words: `metadata.startUrl must be ...` becomes
+ * `Start URL must be ...` (the label of the input the field points at).
+ */
+function inFormWords(input, field, message) {
+  const label = document.querySelector(`label[for="${input.id}"]`);
+  const words = label?.firstChild?.textContent.trim();
+  return words && message.startsWith(field) ? words + message.slice(field.length) : message;
 }
 
 /** Marks one input as invalid and shows the message in its `#<id>-error` element. */
@@ -283,6 +332,10 @@ function describeError(error) {
       return { title: "supermemory had a problem", detail: "Please try again shortly.", note };
     case "invalid_response":
       return { title: "Unexpected answer from the API", detail: note };
+    case "popup_closed":
+      return { title: "The window was closed", detail: "Access was not allowed. Connect again when you are ready." };
+    case "popup_blocked":
+      return { title: "The popup was blocked", detail: "Allow popups for this page, or untick Connect in a popup." };
     default:
       return { title: "Could not connect", detail: note };
   }
@@ -294,7 +347,7 @@ function showError(error) {
     const input = inputForField(error.field);
     if (input) {
       hideResult();
-      markInvalid(input, error.message);
+      markInvalid(input, inFormWords(input, error.field, error.message));
       input.focus();
       return;
     }
@@ -317,6 +370,7 @@ async function connect(event) {
   clearAllInvalid();
   hideResult();
   setBusy(true);
+  if (byId("use-popup").checked) return connectWithPopup(provider);
   try {
     const outcome = await startOAuth(provider, readOptions(provider));
     if (outcome.redirected) {
@@ -333,6 +387,28 @@ async function connect(event) {
   setBusy(false);
 }
 
+/** Connect in a popup: called inside the click, before anything is awaited. */
+async function connectWithPopup(provider) {
+  const controller = new AbortController();
+  const waiting = connectInPopup(provider, { ...readOptions(provider), fallback: "redirect", signal: controller.signal });
+  if (PROVIDERS[provider].oauth) showWaiting(PROVIDERS[provider].name, controller);
+  try {
+    const outcome = await waiting;
+    if ("redirected" in outcome) {
+      // The popup was blocked: the page is on its way to the consent page instead.
+      showResult("info", `Opening ${PROVIDERS[provider].name}…`, "Allow access there and you will come back here.");
+      return;
+    }
+    for (const id of SECRET_INPUTS) byId(id).value = "";
+    showOutcome(outcome);
+    connections.load();
+  } catch (error) {
+    if (error instanceof SupermemoryError && error.code === "aborted") hideResult();
+    else showError(error);
+  }
+  setBusy(false);
+}
+
 // ---- page load ----
 
 /** Shows how a trip to a consent page ended, when this load is the way back from one. */
@@ -345,16 +421,7 @@ async function finishReturnTrip() {
     return;
   }
   if (outcome === null) return; // an ordinary visit
-  if (outcome.provider) selectProvider(outcome.provider);
-  if (outcome.ok) {
-    showConnected(outcome.provider, outcome.connectionId, "supermemory starts syncing your documents now.");
-    return;
-  }
-  const name = PROVIDERS[outcome.provider]?.name;
-  // The code comes from the address bar: shown as text only, and cut short if absurdly long.
-  const code = String(outcome.error).slice(0, 200);
-  const facts = outcome.connectionId ? [["Connection ID", outcome.connectionId]] : [];
-  showResult("error", name ? `${name} was not connected` : "Not connected", RETURN_ERRORS[code] ?? `The provider reported: ${code}`, facts);
+  showOutcome(outcome);
 }
 
 // ---- the demo session ----
@@ -426,7 +493,7 @@ function wireForm() {
   form.addEventListener("submit", connect);
   userSelect.addEventListener("change", switchUser);
   form.addEventListener("change", (event) => {
-    if (event.target.name === "provider") showProvider(event.target.value);
+    if (event.target.name === "provider" || event.target.id === "use-popup") showProvider(selectedProvider());
   });
   // Typing into a highlighted input clears its highlight.
   form.addEventListener("input", (event) => {

@@ -157,7 +157,11 @@ export class ConnectionsList {
   #resumeWhenVisible = false;
   #panels = 0;
 
-  constructor({ client, providers, readTags }) {
+  /** Called with a connection's id once it is deleted from this page. */
+  #onDeleted;
+
+  constructor({ client, providers, readTags, onDeleted = () => {} }) {
+    this.#onDeleted = onDeleted;
     this.#client = client;
     this.#providers = providers;
     this.#readTags = readTags;
@@ -551,6 +555,7 @@ export class ConnectionsList {
       return;
     }
     this.#deleted.add(id);
+    this.#onDeleted(id);
     this.#announce(
       deleteDocuments
         ? `The ${row.name} connection and the documents synced from it were deleted.`

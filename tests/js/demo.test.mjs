@@ -139,6 +139,7 @@ const creates = (provider) =>
 async function startNotion(page) {
   await load(page);
   await pick(page, "notion");
+  await page.uncheck("#use-popup"); // the full-page round trip
   const consent = `${demo.emulator.url}/oauth/notion/authorize`;
   await Promise.all([page.waitForURL((url) => url.href.startsWith(consent)), page.click("#connect")]);
   const [create] = creates("notion");
@@ -212,6 +213,53 @@ test("Notion round trip: consent page, Allow, back with success and the nonce go
   });
 });
 
+test("Connect in a popup (the default): Allow in the popup, the page says connected and kept its state", async () => {
+  await withPage("popup-allow", {}, async ({ page, navigations }) => {
+    await load(page);
+    assert.equal(await page.isChecked("#use-popup"), true, "the popup is the default");
+    await pick(page, "notion");
+    await page.fill("#document-limit", "321");
+    const [popup] = await Promise.all([page.waitForEvent("popup"), page.click("#connect")]);
+    assert.match(await resultText(page, "info"), /Waiting for Notion/);
+    assert.equal(await page.isVisible("#cancel-popup"), true);
+    await popup.waitForSelector("#allow");
+    await popup.click("#allow");
+    const text = await resultText(page, "success");
+    assert.match(text, /Notion connected/);
+    const [id] = [...demo.emulator.connections.keys()];
+    assert.ok(text.includes(id), text);
+    assert.equal(await page.inputValue("#document-limit"), "321", "the form kept what was typed");
+    assert.deepEqual(navigations, [home()], "the page never navigated");
+    await page.waitForSelector(row(id));
+  });
+});
+
+test("Cancel while the popup is open aborts: the popup closes and the page is ready again", async () => {
+  await withPage("popup-cancel", {}, async ({ page }) => {
+    await load(page);
+    await pick(page, "github");
+    const [popup] = await Promise.all([page.waitForEvent("popup"), page.click("#connect")]);
+    await popup.waitForSelector("#allow");
+    const closed = popup.waitForEvent("close");
+    await page.click("#cancel-popup");
+    await closed;
+    await page.waitForSelector("#connect:enabled");
+    assert.equal(await page.isVisible("#result"), false, "nothing to report after a cancel");
+  });
+});
+
+test("deleting a connection removes the result panel that showed it", async () => {
+  await withPage("result-after-delete", {}, async ({ page }) => {
+    await load(page);
+    const id = await syncedCrawler(page);
+    assert.equal(await page.isVisible("#result"), true);
+    await openDelete(page, id);
+    await page.click(`${row(id)} [data-action="confirm-delete"]`);
+    await page.waitForSelector(row(id), { state: "detached" });
+    assert.equal(await page.isVisible("#result"), false, "the panel of the deleted connection is gone");
+  });
+});
+
 test("Deny on the consent page shows the declined message", async () => {
   await withPage("notion-deny", {}, async ({ page }) => {
     await startNotion(page);
@@ -231,6 +279,7 @@ test("Google Drive sends the chosen sync scope", async () => {
   await withPage("google-drive", {}, async ({ page }) => {
     await load(page);
     await pick(page, "google-drive");
+    await page.uncheck("#use-popup");
     await page.selectOption("#sync-scope", "full");
     await page.fill("#document-limit", "250");
     const consent = `${demo.emulator.url}/oauth/google-drive/authorize`;
@@ -301,7 +350,7 @@ test("a bad start URL highlights #start-url and sends nothing; fixing it clears 
     await page.waitForSelector('#start-url[aria-invalid="true"]');
     assert.equal(await page.evaluate(() => document.getElementById("start-url").classList.contains("is-invalid")), true);
     assert.equal(await page.isVisible("#start-url-error"), true);
-    assert.match(await page.textContent("#start-url-error"), /startUrl/);
+    assert.equal(await page.textContent("#start-url-error"), "Start URL must be an absolute http: or https: URL", "the form's label, not the API's path");
     assert.equal(await page.evaluate(() => document.activeElement.id), "start-url", "focus moves to the field");
     assert.equal(await page.isVisible("#result"), false);
     assert.equal(await page.isEnabled("#connect"), true);
@@ -322,7 +371,7 @@ test("a bad document limit highlights its input and sends nothing; the form has 
     await page.fill("#document-limit", "20000");
     await page.click("#connect");
     await page.waitForSelector('#document-limit[aria-invalid="true"]');
-    assert.match(await page.textContent("#document-limit-error"), /documentLimit/);
+    assert.equal(await page.textContent("#document-limit-error"), "Document limit must be an integer from 1 to 10000");
     assert.deepEqual(notLists(), []);
   });
 });
@@ -334,6 +383,7 @@ for (const authLink of ["javascript:alert(1)", "http://evil.example/oauth", "htt
       await load(page);
       demo.emulator.script([{ status: 200, body: { id: "conn_x", authLink, expiresIn: "1 hour" } }]);
       await pick(page, "notion");
+      await page.uncheck("#use-popup");
       await page.click("#connect");
       const text = await resultText(page, "error");
       assert.match(text, /Sign-in link refused/);

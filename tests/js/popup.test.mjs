@@ -86,6 +86,9 @@ async function outcome(page, timeout = 10_000) {
   return page.evaluate(() => window.__outcome);
 }
 
+/** Resolves once the popup page is closed (at once when it already is). */
+const whenClosed = (popup) => (popup.isClosed() ? Promise.resolve() : popup.waitForEvent("close"));
+
 /** Waits until the popup shows the emulator's consent page. */
 async function consentPage(popup, server = demo) {
   await popup.waitForURL((url) => url.href.startsWith(`${server.emulator.url}/oauth/`), { timeout: 10_000 });
@@ -100,10 +103,9 @@ test("Allow in the popup: the page resolves ok, the popup closes, the page keeps
     await page.fill("#document-limit", "1234");
     const popup = await start(page, "notion");
     await consentPage(popup);
-    const closed = popup.waitForEvent("close");
     await popup.click("#allow");
     const result = await outcome(page);
-    await closed;
+    await whenClosed(popup);
     const [id] = [...demo.emulator.connections.keys()];
     assert.deepEqual(result, { ok: true, value: { ok: true, connectionId: id, provider: "notion" } });
     assert.equal(await page.inputValue("#document-limit"), "1234", "the page kept what was typed");
@@ -171,18 +173,16 @@ test("abort and maxWait end the flow and close the popup", async () => {
   try {
     let popup = await start(page, "notion", { signal: "controller" });
     await consentPage(popup);
-    let closed = popup.waitForEvent("close");
     await page.evaluate(() => window.__controller.abort(new Error("cancelled")));
     let result = await outcome(page);
     assert.equal(result.code, "aborted", JSON.stringify(result));
-    await closed;
+    await whenClosed(popup);
 
     popup = await start(page, "notion", { maxWait: 2500 });
     await consentPage(popup);
-    closed = popup.waitForEvent("close");
     result = await outcome(page);
     assert.deepEqual(result, { ok: false, code: "timeout", message: "the popup did not come back within maxWait (2500 ms)" });
-    await closed;
+    await whenClosed(popup);
   } finally {
     await context.close();
   }
@@ -213,10 +213,9 @@ test("a hostile authLink: unsafe_redirect, the popup never leaves its blank page
   try {
     demo.emulator.script([{ status: 200, body: { id: "conn_x", authLink: "https://evil.example/oauth", expiresIn: "1 hour" } }]);
     const popup = await start(page, "notion");
-    const closed = popup.waitForEvent("close");
     const result = await outcome(page);
     assert.equal(result.code, "unsafe_redirect", JSON.stringify(result));
-    await closed;
+    await whenClosed(popup);
     assert.equal(popup.url(), "about:blank");
   } finally {
     await context.close();
