@@ -110,11 +110,14 @@ function toSupermemoryError(raw) {
   return raw;
 }
 
-/** Runs one wasm export once the module is loaded, with errors as SupermemoryError. */
+/**
+ * Runs `run` once the module is loaded, with errors as SupermemoryError. (It names the wasm
+ * exports itself, so the bundler can leave out the glue's unused ones.)
+ */
 async function call(run) {
   await init();
   try {
-    return await run(wasm);
+    return await run();
   } catch (error) {
     throw toSupermemoryError(error);
   }
@@ -122,7 +125,7 @@ async function call(run) {
 
 /** Create a connection in one call: client options, create parameters and request options together. */
 export function createConnection(provider, options) {
-  return call((module) => module.run("createConnection", undefined, provider, options));
+  return call(() => wasm.run("createConnection", undefined, provider, options));
 }
 
 /**
@@ -142,7 +145,7 @@ export const DEFAULT_ALLOWED_HOSTS = Object.freeze([
  * with a one-time nonce kept in sessionStorage. Options: createConnection's plus `allowedHosts`.
  */
 export function startOAuth(provider, options) {
-  return call((module) => module.run("startOAuth", undefined, provider, options));
+  return call(() => wasm.run("startOAuth", undefined, provider, options));
 }
 
 /**
@@ -150,8 +153,8 @@ export function startOAuth(provider, options) {
  * In a popup of connectInPopup it reports the return to the opener first.
  */
 export function completeOAuth(url) {
-  return call(async (module) => {
-    const done = module.completeOAuth(url);
+  return call(async () => {
+    const done = wasm.completeOAuth(url);
     return done?.popupReturn ? reportReturn(done.popupReturn) : done;
   });
 }
@@ -282,8 +285,8 @@ export function connectInPopup(provider, options) {
   }
   const flow = { popup };
   popupFlow = flow;
-  const run = async (module) => {
-    const created = await module.run("connectInPopup", undefined, provider, options, popup);
+  const run = async () => {
+    const created = await wasm.run("connectInPopup", undefined, provider, options, popup);
     return created?.target ? waitForPopup(popup, created) : created;
   };
   return call(run).finally(() => {
@@ -298,7 +301,7 @@ export function connectInPopup(provider, options) {
 
 /** Navigates to `connection.authLink` after checking it against the allow-list. */
 export function redirectToAuthLink(connection, options) {
-  return call((module) => module.redirectToAuthLink(connection, options));
+  return call(() => wasm.redirectToAuthLink(connection, options));
 }
 
 /** The `/v3/connections` operations of a client. */
@@ -311,12 +314,12 @@ class Connections {
 
   /** Runs one operation other than create in the wasm module. */
   #call(operation, first, second, requestOptions) {
-    return call((module) => module.run(operation, this.#options, first, second, requestOptions));
+    return call(() => wasm.run(operation, this.#options, first, second, requestOptions));
   }
 
   /** Creates a connection; resolves to `{ id, authLink, expiresIn, redirectsTo }`. */
   create(provider, params, requestOptions) {
-    return call((module) => module.run("create", this.#options, provider, params, requestOptions));
+    return call(() => wasm.run("create", this.#options, provider, params, requestOptions));
   }
 
   /** Lists connections, optionally those having every one of `containerTags`. */

@@ -13,15 +13,13 @@ use crate::prelude::*;
 use js_sys::{Array, Function, Promise};
 use wasm_bindgen::{JsCast, JsValue};
 use wasm_bindgen_futures::JsFuture;
-use web_sys::{
-    AbortController, AbortSignal, ReferrerPolicy, RequestCache, RequestCredentials, RequestInit,
-    RequestMode, RequestRedirect,
-};
+use web_sys::{AbortController, AbortSignal};
 
 use crate::error::{Error, ErrorCode};
 use crate::guard;
 use crate::guard::property;
 use crate::headers::merge_headers;
+use crate::js_object::JsObject;
 use crate::options::{ApiKey, FetchOptions};
 use crate::retry_hint::retry_after_from_headers;
 use crate::timer::{caller_abort, clear_timeout, set_timeout};
@@ -224,55 +222,38 @@ impl Transport<'_> {
         outcome
     }
 
-    /// The `fetch` init: method, headers, body, `cache: "no-store"` for GETs, `redirect:
-    /// "error"`, the attempt's signal and the caller's `fetchOptions`.
-    fn build(&self, request: &HttpRequest, signal: &AbortSignal) -> Result<RequestInit, Error> {
-        let init = RequestInit::new();
-        init.set_method(request.method.as_str());
+    /// The `fetch` init, a plain object: method, headers, body, `cache: "no-store"` for GETs,
+    /// `redirect: "error"`, the attempt's signal and the caller's `fetchOptions` (already checked
+    /// against the values `fetch` accepts).
+    fn build(&self, request: &HttpRequest, signal: &AbortSignal) -> Result<JsValue, Error> {
         let headers = merge_headers(
             request.accept,
             request.body.is_some(),
             self.api_key.map(ApiKey::expose),
             self.default_headers,
         );
-        init.set_headers(&headers_for_fetch(&headers));
+        let mut init = JsObject::new()
+            .text("method", request.method.as_str())
+            .set("headers", &headers_for_fetch(&headers));
         if let Some(body) = &request.body {
-            init.set_body(body);
+            init = init.set("body", body);
         }
         // GETs never read a stale answer. POST and DELETE keep the default mode: browsers never
         // answer them from the HTTP cache, and `no-store` would make Chromium skip its CORS
         // preflight cache, costing a cross-origin call a second round trip.
         if request.method == Method::Get {
-            init.set_cache(RequestCache::NoStore);
+            init = init.text("cache", "no-store");
         }
-        init.set_redirect(RequestRedirect::Error);
-        init.set_signal(Some(signal));
-        self.apply_fetch_options(&init);
-        Ok(init)
-    }
-
-    fn apply_fetch_options(&self, init: &RequestInit) {
         let options = self.fetch_options;
-        let js = |text: &Option<String>| text.as_deref().map(JsValue::from_str);
-        if let Some(credentials) =
-            js(&options.credentials).and_then(|v| RequestCredentials::from_js_value(&v))
-        {
-            init.set_credentials(credentials);
-        }
-        if let Some(mode) = js(&options.mode).and_then(|v| RequestMode::from_js_value(&v)) {
-            init.set_mode(mode);
-        }
-        if let Some(referrer) = &options.referrer {
-            init.set_referrer(referrer);
-        }
-        if let Some(policy) =
-            js(&options.referrer_policy).and_then(|v| ReferrerPolicy::from_js_value(&v))
-        {
-            init.set_referrer_policy(policy);
-        }
-        if let Some(integrity) = &options.integrity {
-            init.set_integrity(integrity);
-        }
+        Ok(init
+            .text("redirect", "error")
+            .set("signal", signal)
+            .text_if("credentials", options.credentials.as_deref())
+            .text_if("mode", options.mode.as_deref())
+            .text_if("referrer", options.referrer.as_deref())
+            .text_if("referrerPolicy", options.referrer_policy.as_deref())
+            .text_if("integrity", options.integrity.as_deref())
+            .build())
     }
 }
 
