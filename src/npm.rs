@@ -167,10 +167,15 @@ fn plan(operation: &str, reader: &mut Reader, args: [&JsValue; 4]) -> Result<Pla
         "connectInPopup" => plan_popup(reader, first, second, third),
         "startOAuth" => {
             let (provider, options) = read_provider_and_options(reader, first, second)?;
-            let (options, allowed_hosts) = take_option(options, "allowedHosts");
             let env = detect_environment(&PlatformUrls);
-            let mut call = request::validate_create_connection(&provider, &options, &env)?;
-            let allowed = allow_list::parse_allowed_hosts(&allowed_hosts, &PlatformUrls)?;
+            let mut call = request::validate_create_connection_with(
+                &provider,
+                &options,
+                &env,
+                &["allowedHosts"],
+            )?;
+            let allowed =
+                allow_list::parse_allowed_hosts(options.get("allowedHosts"), &PlatformUrls)?;
             let nonce = oauth::prepare_start(&mut call)?;
             Ok(Plan::Create {
                 call,
@@ -210,15 +215,18 @@ fn plan_popup(
     popup: &JsValue,
 ) -> Result<Plan, Error> {
     let (provider, options) = read_provider_and_options(reader, provider, options)?;
-    let (options, allowed_hosts) = take_option(options, "allowedHosts");
-    let (options, max_wait) = take_option(options, "maxWait");
-    let (options, fallback) = take_option(options, "fallback");
     let env = detect_environment(&PlatformUrls);
-    let mut call = request::validate_create_connection(&provider, &options, &env)?;
-    let allowed = allow_list::parse_allowed_hosts(&allowed_hosts, &PlatformUrls)?;
-    let max_wait_ms = rules::integer(&max_wait, "maxWait", 1.0, options::MAX_TIMEOUT_MS)?
-        .map_or(crate::popup::DEFAULT_MAX_WAIT_MS, |n| n as u32);
-    let redirect = match fallback {
+    let extra = ["allowedHosts", "maxWait", "fallback"];
+    let mut call = request::validate_create_connection_with(&provider, &options, &env, &extra)?;
+    let allowed = allow_list::parse_allowed_hosts(options.get("allowedHosts"), &PlatformUrls)?;
+    let max_wait_ms = rules::integer(
+        options.get("maxWait"),
+        "maxWait",
+        1.0,
+        options::MAX_TIMEOUT_MS,
+    )?
+    .map_or(crate::popup::DEFAULT_MAX_WAIT_MS, |n| n as u32);
+    let redirect = match options.get("fallback") {
         Value::Undefined => false,
         Value::String(text) if text == "redirect" => true,
         _ => {
@@ -328,21 +336,6 @@ enum Reading {
     Created(Provider, AfterCreate),
     /// Any other operation's.
     Answer(operations::AnswerKind),
-}
-
-/// Takes the `allowedHosts` entry out of an options object.
-fn take_option(options: Value, name: &str) -> (Value, Value) {
-    match options {
-        Value::Object(mut entries) => {
-            let taken = entries
-                .iter()
-                .position(|(key, _)| key == name)
-                .map(|i| entries.remove(i).1)
-                .unwrap_or(Value::Undefined);
-            (Value::Object(entries), taken)
-        }
-        other => (other, Value::Undefined),
-    }
 }
 
 /// What `startOAuth` resolves to: `{ redirected, connection }`.

@@ -36,9 +36,24 @@ pub fn validate_create_connection(
     options: &Value,
     env: &Environment,
 ) -> Result<CreateCall, Error> {
+    validate_create_connection_with(provider, options, env, &[])
+}
+
+/// [`validate_create_connection`] for a helper that takes more options (`startOAuth`'s
+/// `allowedHosts`, ...): `extra` names them, for the helper to read and check itself.
+#[cfg_attr(not(feature = "npm"), allow(dead_code))]
+pub fn validate_create_connection_with(
+    provider: &Value,
+    options: &Value,
+    env: &Environment,
+    extra: &[&str],
+) -> Result<CreateCall, Error> {
     let provider = Provider::parse(provider)?;
     let entries = rules::entries(options, "options")?;
-    rules::reject_unknown(entries, &[CLIENT_OPTIONS, CREATE_PARAMS, &["signal"]])?;
+    rules::reject_unknown(
+        entries,
+        &[CLIENT_OPTIONS, CREATE_PARAMS, &["signal"], extra],
+    )?;
     let client = parse_client(options, env)?;
     let body = parse_create_params(options, env.urls)?;
     let mut request = parse_request(options)?;

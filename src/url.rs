@@ -91,20 +91,26 @@ impl UrlParser for PlatformUrls {
     }
 }
 
-/// `new URL(input, base)`, read into a [`ParsedUrl`].
+/// `new URL(input, base)`, read into a [`ParsedUrl`]. Its parts are read by name through one
+/// generic property read (a `URL`'s getters do not throw), not one import per getter.
 fn parse_with_platform(input: &str, base: Option<&str>) -> Option<ParsedUrl> {
-    let url = crate::guard::url(input, base).ok()?;
+    let url: JsValue = crate::guard::url(input, base).ok()?.into();
+    let part = |name: &str| {
+        crate::guard::property(&url, name)
+            .as_string()
+            .unwrap_or_default()
+    };
     Some(ParsedUrl {
-        href: url.href(),
-        protocol: url.protocol(),
-        username: url.username(),
-        password: url.password(),
-        hostname: url.hostname(),
-        port: url.port(),
-        origin: url.origin(),
-        pathname: url.pathname(),
-        search: url.search(),
-        hash: url.hash(),
+        href: part("href"),
+        protocol: part("protocol"),
+        username: part("username"),
+        password: part("password"),
+        hostname: part("hostname"),
+        port: part("port"),
+        origin: part("origin"),
+        pathname: part("pathname"),
+        search: part("search"),
+        hash: part("hash"),
     })
 }
 

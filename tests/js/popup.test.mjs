@@ -62,7 +62,7 @@ async function openPage(server = demo) {
       window.__outcome = undefined;
       window.sm.connectInPopup(provider, { baseURL: "/api/supermemory", allowedHosts: window.__allowed, ...options }).then(
         (value) => (window.__outcome = { ok: true, value }),
-        (error) => (window.__outcome = { ok: false, code: error.code, message: error.message }),
+        (error) => (window.__outcome = { ok: false, code: error.code, message: error.message, ...(error.field === undefined ? {} : { field: error.field }) }),
       );
     });
   });
@@ -286,6 +286,32 @@ test("the providers the JavaScript layer opens a window for are the wasm module'
       // The wasm module refuses a missing window only for its OAuth providers.
       assert.equal(settled === "popup_blocked", oauth, `${provider}: ${settled}`);
     }
+  } finally {
+    await context.close();
+  }
+});
+
+test("connectInPopup's own options are checked before anything is created; the window it opened closes", async () => {
+  const { page, context } = await openPage();
+  try {
+    const cases = [
+      [{ maxWait: 0 }, "maxWait", "maxWait must be an integer from 1 to 2147483647"],
+      [{ maxWait: 2147483648 }, "maxWait", "maxWait must be an integer from 1 to 2147483647"],
+      [{ fallback: "popup" }, "fallback", 'fallback must be "redirect" or left out'],
+      [{ maxwait: 10 }, "maxwait", "unknown option maxwait: did you mean maxWait?"],
+      [{ allowedhosts: [] }, "allowedhosts", "unknown option allowedhosts: did you mean allowedHosts?"],
+      [{ allowedHosts: "github.com" }, "allowedHosts", "allowedHosts must be an array of strings, not a string"],
+    ];
+    for (const [options, field, message] of cases) {
+      const popup = await start(page, "notion", options);
+      const result = await page.evaluate(async () => {
+        while (window.__outcome === undefined) await new Promise((r) => setTimeout(r, 20));
+        return window.__outcome;
+      });
+      assert.deepEqual(result, { ok: false, code: "invalid_request", message, field }, JSON.stringify(options));
+      await whenClosed(popup);
+    }
+    assert.deepEqual(creates(), [], "nothing was created");
   } finally {
     await context.close();
   }
