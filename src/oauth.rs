@@ -17,7 +17,7 @@ use crate::guard;
 use crate::input::Reader;
 use crate::provider::Provider;
 use crate::request::CreateCall;
-use crate::url::{PlatformUrls, UrlParser};
+use crate::url::PlatformUrls;
 use crate::value::Value;
 
 /// The query parameter that carries the nonce back to the page.
@@ -281,11 +281,8 @@ pub fn navigate(target: &str) -> Result<(), Error> {
 /// Reads the return URL; `None` for an ordinary page load.
 pub fn complete(url: Option<&str>) -> Result<Option<Completion>, Error> {
     let page = current_href()?;
-    let href = url.map(str::to_string).unwrap_or_else(|| page.clone());
-    let parsed = PlatformUrls
-        .parse(&href, Some(&page))
-        .ok_or_else(|| Error::invalid("url", "url must be a URL"))?;
-    let params = guard::url(&parsed.href, None)
+    let href = url.unwrap_or(&page);
+    let params = guard::url(href, Some(&page))
         .map(|u| u.search_params())
         .map_err(|_| Error::invalid("url", "url must be a URL"))?;
     let nonce = params.get(STATE_PARAM);
