@@ -169,6 +169,20 @@ const SEVERED_WITHIN_MS = 1500;
 const CLOSED_GRACE_MS = 1000;
 /** How long a returning popup waits for the opener's acknowledgement, in ms. */
 const ACK_WAIT_MS = 1000;
+/**
+ * localStorage key prefix of a flow the opener cancelled (abort, maxWait): a popup the opener
+ * could no longer close (COOP) closes itself when it comes back. The popup removes the mark.
+ */
+const CANCELLED = "supermemory-connections:oauth-cancelled:";
+
+/** localStorage, where the page may use it. */
+const local = () => {
+  try {
+    return globalThis.localStorage ?? null;
+  } catch {
+    return null;
+  }
+};
 
 /** A channel whose messages queue up in `queue` until read. */
 function openChannel() {
@@ -187,6 +201,13 @@ const pause = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
 
 /** The popup's side: posts its return and waits about a second for the opener's acknowledgement. */
 async function reportReturn({ nonce, error }) {
+  const mismatch = { ok: false, error: "state_mismatch" };
+  const cancelled = local()?.getItem(CANCELLED + nonce);
+  if (cancelled) {
+    local().removeItem(CANCELLED + nonce);
+    globalThis.close?.();
+    return mismatch;
+  }
   const { channel, take } = openChannel();
   try {
     channel.postMessage({ type: "result", nonce, error });
@@ -199,7 +220,7 @@ async function reportReturn({ nonce, error }) {
         return error === undefined ? { ok: true, ...ids } : { ok: false, error, ...ids };
       }
     }
-    return { ok: false, error: "state_mismatch" };
+    return mismatch;
   } finally {
     channel.close();
   }
@@ -241,7 +262,14 @@ async function waitForPopup(popup, { target, nonce, provider, connectionId, maxW
       }
     }
   } catch (error) {
-    if (error?.code !== "popup_closed") channel.postMessage({ type: "cancel", nonce });
+    if (error?.code !== "popup_closed") {
+      channel.postMessage({ type: "cancel", nonce });
+      try {
+        local()?.setItem(CANCELLED + nonce, "1");
+      } catch {
+        // Full or refused storage: the popup then shows state_mismatch when it comes back.
+      }
+    }
     throw error;
   } finally {
     channel.close();

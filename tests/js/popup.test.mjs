@@ -316,3 +316,126 @@ test("connectInPopup's own options are checked before anything is created; the w
     await context.close();
   }
 });
+
+test("no channel or timer is left after each way a flow ends (Allow, abort, maxWait, hostile link, blocked)", async () => {
+  const context = await browser.newContext();
+  // Counts the page's open BroadcastChannels and pending setTimeout timers.
+  await context.addInitScript(() => {
+    const Channel = window.BroadcastChannel;
+    window.__channels = 0;
+    window.BroadcastChannel = class extends Channel {
+      constructor(name) {
+        super(name);
+        window.__channels += 1;
+      }
+      close() {
+        window.__channels -= 1;
+        super.close();
+      }
+    };
+    const pending = new Set();
+    const { setTimeout: set, clearTimeout: clear } = window;
+    window.setTimeout = (fn, ms, ...args) => {
+      const id = set(() => {
+        pending.delete(id);
+        fn(...args);
+      }, ms);
+      pending.add(id);
+      return id;
+    };
+    window.clearTimeout = (id) => {
+      pending.delete(id);
+      clear(id);
+    };
+    window.__timers = () => pending.size;
+  });
+  const page = await context.newPage();
+  try {
+    // A page of the demo's origin with nothing of its own running.
+    await page.goto(`${demo.url}/config.json`);
+    await page.evaluate(async () => {
+      window.sm = await import("/pkg/index.js");
+      const config = await (await fetch("/config.json")).json();
+      window.__allowed = [...window.sm.DEFAULT_ALLOWED_HOSTS, ...config.allowedHosts];
+      await fetch("/session");
+    });
+    const run = (options) =>
+      page.evaluate((extra) => {
+        window.__outcome = undefined;
+        if (extra.abortAfter) {
+          const controller = new AbortController();
+          extra.signal = controller.signal;
+          setTimeout(() => controller.abort(), extra.abortAfter);
+          delete extra.abortAfter;
+        }
+        window.sm
+          .connectInPopup("notion", { baseURL: "/api/supermemory", allowedHosts: window.__allowed, ...extra })
+          .then(
+            (value) => (window.__outcome = { ok: true, value }),
+            (error) => (window.__outcome = { ok: false, code: error.code }),
+          );
+      }, options);
+    const leftAfter = async (label) => {
+      const result = await outcome(page, 15_000);
+      await page.waitForTimeout(300);
+      const left = await page.evaluate(() => ({ channels: window.__channels, timers: window.__timers() }));
+      assert.deepEqual(left, { channels: 0, timers: 0 }, `${label}: ${JSON.stringify(result)}`);
+      return result;
+    };
+
+    const [popup] = await Promise.all([page.waitForEvent("popup"), run({ redirectUrl: `${demo.url}/` })]);
+    await consentPage(popup);
+    await popup.click("#allow");
+    assert.equal((await leftAfter("Allow")).value?.ok, true);
+
+    let [opened] = await Promise.all([page.waitForEvent("popup"), run({ abortAfter: 1500 })]);
+    assert.equal((await leftAfter("abort")).code, "aborted");
+    await whenClosed(opened);
+
+    [opened] = await Promise.all([page.waitForEvent("popup"), run({ maxWait: 1500 })]);
+    assert.equal((await leftAfter("maxWait")).code, "timeout");
+    await whenClosed(opened);
+
+    demo.emulator.script([{ status: 200, body: { id: "conn_x", authLink: "https://evil.example/oauth", expiresIn: "1 hour" } }]);
+    [opened] = await Promise.all([page.waitForEvent("popup"), run({})]);
+    assert.equal((await leftAfter("hostile link")).code, "unsafe_redirect");
+
+    await page.evaluate(() => (window.open = () => null));
+    await run({});
+    assert.equal((await leftAfter("blocked")).code, "popup_blocked");
+  } finally {
+    await context.close();
+  }
+});
+
+test("a popup return no opener acknowledges shows state_mismatch in the popup and leaves its address bar clean", async () => {
+  const context = await browser.newContext();
+  const page = await context.newPage();
+  try {
+    await page.goto(`${demo.url}/?sm_oauth_state=${"a".repeat(32)}&sm_oauth_popup=1`);
+    await page.waitForSelector("#result.result-error:not([hidden])", { timeout: 5000 });
+    assert.match(await page.textContent("#result"), /not started here or was already used/);
+    assert.equal(new URL(page.url()).search, "");
+    assert.equal(page.isClosed(), false, "no opener acknowledged: the window stays with the message");
+  } finally {
+    await context.close();
+  }
+});
+
+test("cancelled while COOP keeps the popup out of reach: the popup closes itself when it comes back", async () => {
+  const { page, context } = await openPage(coopDemo);
+  try {
+    const popup = await start(page, "notion", { signal: "controller" });
+    await consentPage(popup, coopDemo);
+    await page.waitForTimeout(1600); // the handle is severed by now
+    await page.evaluate(() => window.__controller.abort());
+    assert.equal((await outcome(page)).code, "aborted");
+    assert.equal(popup.isClosed(), false, "a severed popup cannot be closed by the opener");
+    const closed = popup.waitForEvent("close");
+    await popup.click("#allow");
+    await closed;
+    assert.deepEqual(await page.evaluate(() => Object.keys(localStorage)), [], "the cancellation mark is gone");
+  } finally {
+    await context.close();
+  }
+});
