@@ -36,6 +36,23 @@ extern "C" {
     fn guard_json_stringify(value: &JsValue) -> JsValue;
     #[wasm_bindgen(js_name = guardUrl)]
     fn guard_url(input: &str, base: Option<&str>) -> JsValue;
+    #[wasm_bindgen(js_name = guardUrlParts)]
+    fn guard_url_parts(input: &str, base: Option<&str>) -> Option<String>;
+    /// The `fetch` init of one attempt (see `src/js/guard.js`).
+    #[wasm_bindgen(js_name = fetchInit)]
+    #[allow(clippy::too_many_arguments)]
+    pub fn fetch_init(
+        method: &str,
+        headers: &JsValue,
+        body: &JsValue,
+        no_store: bool,
+        signal: &JsValue,
+        credentials: Option<&str>,
+        mode: Option<&str>,
+        referrer: Option<&str>,
+        referrer_policy: Option<&str>,
+        integrity: Option<&str>,
+    ) -> JsValue;
 }
 
 /// The value, or the exception the call threw.
@@ -111,6 +128,13 @@ pub fn json_parse(text: &JsValue) -> Result<JsValue, JsValue> {
 /// `JSON.stringify(value)`: a cycle or a bigint throws.
 pub fn json_stringify(value: &JsValue) -> Result<JsValue, JsValue> {
     outcome(guard_json_stringify(value))
+}
+
+/// `new URL(input, base)`'s parts, newline-separated (see `src/js/guard.js`), or `None`.
+pub fn url_parts(input: &str, base: Option<&str>) -> Option<String> {
+    let parts = guard_url_parts(input, base);
+    // A failed parse leaves its exception aside: take it, so the next guarded call starts clean.
+    outcome(JsValue::UNDEFINED).ok().and(parts)
 }
 
 /// `new URL(input, base)`.

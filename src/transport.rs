@@ -19,7 +19,6 @@ use crate::error::{Error, ErrorCode};
 use crate::guard;
 use crate::guard::property;
 use crate::headers::merge_headers;
-use crate::js_object::JsObject;
 use crate::options::{ApiKey, FetchOptions};
 use crate::retry_hint::retry_after_from_headers;
 use crate::timer::{caller_abort, clear_timeout, set_timeout};
@@ -232,28 +231,22 @@ impl Transport<'_> {
             self.api_key.map(ApiKey::expose),
             self.default_headers,
         );
-        let mut init = JsObject::new()
-            .text("method", request.method.as_str())
-            .set("headers", &headers_for_fetch(&headers));
-        if let Some(body) = &request.body {
-            init = init.set("body", body);
-        }
         // GETs never read a stale answer. POST and DELETE keep the default mode: browsers never
         // answer them from the HTTP cache, and `no-store` would make Chromium skip its CORS
         // preflight cache, costing a cross-origin call a second round trip.
-        if request.method == Method::Get {
-            init = init.text("cache", "no-store");
-        }
         let options = self.fetch_options;
-        Ok(init
-            .text("redirect", "error")
-            .set("signal", signal)
-            .text_if("credentials", options.credentials.as_deref())
-            .text_if("mode", options.mode.as_deref())
-            .text_if("referrer", options.referrer.as_deref())
-            .text_if("referrerPolicy", options.referrer_policy.as_deref())
-            .text_if("integrity", options.integrity.as_deref())
-            .build())
+        Ok(guard::fetch_init(
+            request.method.as_str(),
+            &headers_for_fetch(&headers),
+            request.body.as_ref().unwrap_or(&JsValue::UNDEFINED),
+            request.method == Method::Get,
+            signal,
+            options.credentials.as_deref(),
+            options.mode.as_deref(),
+            options.referrer.as_deref(),
+            options.referrer_policy.as_deref(),
+            options.integrity.as_deref(),
+        ))
     }
 }
 

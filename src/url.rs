@@ -91,26 +91,22 @@ impl UrlParser for PlatformUrls {
     }
 }
 
-/// `new URL(input, base)`, read into a [`ParsedUrl`]. Its parts are read by name through one
-/// generic property read (a `URL`'s getters do not throw), not one import per getter.
+/// `new URL(input, base)`, read into a [`ParsedUrl`] from one newline-separated string.
 fn parse_with_platform(input: &str, base: Option<&str>) -> Option<ParsedUrl> {
-    let url: JsValue = crate::guard::url(input, base).ok()?.into();
-    let part = |name: &str| {
-        crate::guard::property(&url, name)
-            .as_string()
-            .unwrap_or_default()
-    };
+    let joined = crate::guard::url_parts(input, base)?;
+    let mut parts = joined.split('\n').map(String::from);
+    let mut next = || parts.next().unwrap_or_default();
     Some(ParsedUrl {
-        href: part("href"),
-        protocol: part("protocol"),
-        username: part("username"),
-        password: part("password"),
-        hostname: part("hostname"),
-        port: part("port"),
-        origin: part("origin"),
-        pathname: part("pathname"),
-        search: part("search"),
-        hash: part("hash"),
+        href: next(),
+        protocol: next(),
+        username: next(),
+        password: next(),
+        hostname: next(),
+        port: next(),
+        origin: next(),
+        pathname: next(),
+        search: next(),
+        hash: next(),
     })
 }
 

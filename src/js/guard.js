@@ -96,6 +96,29 @@ export function guardJsonStringify(value) {
   }
 }
 
+/**
+ * `new URL(input, base)`'s href, protocol, username, password, hostname, port, origin,
+ * pathname, search and hash, joined by newlines (a serialized URL never holds one): one call
+ * and one string instead of a property read per part.
+ */
+export function guardUrlParts(input, base) {
+  try {
+    const u = base === undefined ? new URL(input) : new URL(input, base);
+    return [u.href, u.protocol, u.username, u.password, u.hostname, u.port, u.origin, u.pathname, u.search, u.hash].join("\n");
+  } catch (error) {
+    fail(error);
+  }
+}
+
+/**
+ * The `fetch` init of one attempt. A member left `undefined` counts as not given (the caller's
+ * `fetchOptions`, already checked, where given).
+ */
+export function fetchInit(method, headers, body, noStore, signal, credentials, mode, referrer, referrerPolicy, integrity) {
+  const cache = noStore ? "no-store" : undefined;
+  return { method, headers, body, cache, redirect: "error", signal, credentials, mode, referrer, referrerPolicy, integrity };
+}
+
 export function guardUrl(input, base) {
   try {
     return base === undefined ? new URL(input) : new URL(input, base);
