@@ -711,6 +711,10 @@ export type OAuthCompletion =
  * `location.href`). Resolves `null` on an ordinary load (neither the package's nonce nor
  * `error` in the URL). Otherwise it checks and deletes the stored nonce, removes its
  * parameters from the address bar (`history.replaceState`) and resolves an {@link OAuthCompletion}.
+ * In the popup of {@link connectInPopup} (its `redirectUrl` carries `sm_oauth_popup=1`) it
+ * reports the return to the opening page on a `BroadcastChannel` and waits about a second for
+ * its acknowledgement: acknowledged, it resolves with the opener's provider and connection id
+ * and closes the popup; not (a wrong or used nonce, another tab), `state_mismatch`.
  */
 export declare function completeOAuth(url?: string): Promise<OAuthCompletion | null>;
 
