@@ -9,25 +9,16 @@ mod common;
 
 use std::time::Duration;
 
-use common::{api_requests, emulator, reset, text, KEY};
+use common::{api_requests, client, emulator, reset, text};
 use js_sys::{Function, Reflect};
 use supermemory_connections::{
-    connect_in_popup, Client, CreateConnection, ErrorCode, OAuthOutcome, PopupOptions,
-    PopupOutcome, Provider,
+    connect_in_popup, CreateConnection, ErrorCode, OAuthOutcome, PopupOptions, PopupOutcome,
+    Provider,
 };
 use wasm_bindgen::JsValue;
 use wasm_bindgen_test::*;
 
 wasm_bindgen_test_configure!(run_in_browser);
-
-fn client() -> Client {
-    Client::builder()
-        .api_key(KEY)
-        .base_url(emulator())
-        .dangerously_allow_browser(true)
-        .build()
-        .expect("the emulator's settings are valid")
-}
 
 /// Replaces `window.open` with a function that counts its calls and opens nothing (or calls the
 /// real one); `restore` puts the real one back.

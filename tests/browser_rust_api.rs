@@ -13,7 +13,7 @@ use std::cell::RefCell;
 use std::rc::Rc;
 use std::time::Duration;
 
-use common::{api_requests, emulator, get, requests, reset, script, sleep, text, KEY};
+use common::{api_requests, client, emulator, get, requests, reset, script, sleep, text, KEY};
 use futures::future::{select, Either};
 use serde_json::{json, Value};
 use supermemory_connections::{
@@ -32,16 +32,6 @@ const BAD_TAG_MESSAGE: &str = "containerTags[0] may only contain letters, digits
 const NOT_LISTED: &str = "authLink points to a host that is not in allowedHosts";
 
 // ---- helpers -----------------------------------------------------------------------------
-
-/// A client of the emulator with the package's defaults (60 s, 2 retries).
-fn client() -> Client {
-    Client::builder()
-        .api_key(KEY)
-        .base_url(emulator())
-        .dangerously_allow_browser(true)
-        .build()
-        .expect("the emulator's settings are valid")
-}
 
 /// A container tag no other test uses.
 fn unique_tag(test: &str) -> String {

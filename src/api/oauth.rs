@@ -69,8 +69,19 @@ pub async fn start_oauth(
     params: CreateConnection,
     allowed_hosts: Option<&[&str]>,
 ) -> Result<OAuthStarted, Error> {
+    let call = checked_call(client, provider, &params)?;
+    let allowed = allowed_entries(allowed_hosts)?;
+    start(client, call, &allowed).await
+}
+
+/// The create call of the client's settings and `params`, checked.
+fn checked_call(
+    client: &Client,
+    provider: Provider,
+    params: &CreateConnection,
+) -> Result<request::CreateCall, Error> {
     let config = client.inner.config.clone();
-    let mut call = with_environment(|env| {
+    with_environment(|env| {
         request::validate_create_params(
             provider,
             config,
@@ -78,11 +89,19 @@ pub async fn start_oauth(
             Default::default(),
             env,
         )
-    })?;
-    let allowed = allowed_entries(allowed_hosts)?;
+    })
+}
+
+/// `start_oauth` for a checked call: the nonce, the create, the navigation.
+async fn start(
+    client: &Client,
+    mut call: request::CreateCall,
+    allowed: &[AllowedEntry],
+) -> Result<OAuthStarted, Error> {
+    let provider = call.provider;
     let nonce = oauth::prepare_start(&mut call)?;
     let created = operations::create(call, &client.inner.reader).await?;
-    let redirected = oauth::finish_start(nonce.as_deref(), provider, &created, &allowed)?;
+    let redirected = oauth::finish_start(nonce.as_deref(), provider, &created, allowed)?;
     Ok(OAuthStarted {
         redirected,
         connection: created,
@@ -230,16 +249,7 @@ async fn popup_flow(
     options: PopupOptions,
     window: Option<JsValue>,
 ) -> Result<PopupOutcome, Error> {
-    let config = client.inner.config.clone();
-    let mut call = with_environment(|env| {
-        request::validate_create_params(
-            provider,
-            config,
-            &params.to_value(),
-            Default::default(),
-            env,
-        )
-    })?;
+    let mut call = checked_call(client, provider, &params)?;
     let hosts: Option<Vec<&str>> = options
         .allowed_hosts
         .as_ref()
@@ -252,13 +262,9 @@ async fn popup_flow(
                 "the browser blocked the popup: call connect_in_popup inside a click handler, or set redirect_fallback",
             )));
         }
-        let nonce = oauth::prepare_start(&mut call)?;
-        let created = operations::create(call, &client.inner.reader).await?;
-        let redirected = oauth::finish_start(nonce.as_deref(), provider, &created, &allowed)?;
-        return Ok(PopupOutcome::Redirected(OAuthStarted {
-            redirected,
-            connection: created,
-        }));
+        return Ok(PopupOutcome::Redirected(
+            start(client, call, &allowed).await?,
+        ));
     }
     let nonce = match &window {
         Some(_) => Some(oauth::prepare_popup(&mut call)?),

@@ -6,6 +6,16 @@ use gloo_net::http::Request;
 use js_sys::{Reflect, JSON};
 use wasm_bindgen::{JsCast, JsValue};
 
+/// A Rust API client of the emulator with the package's defaults (60 s, 2 retries).
+pub fn client() -> supermemory_connections::Client {
+    supermemory_connections::Client::builder()
+        .api_key(KEY)
+        .base_url(emulator())
+        .dangerously_allow_browser(true)
+        .build()
+        .expect("the emulator's settings are valid")
+}
+
 /// The emulator's key.
 pub const KEY: &str = "sm_emulator_test_key";
 

@@ -3,7 +3,8 @@
 // fails a rule is forwarded, the key stays on the server. Run: node --test tests/js/proxy.test.mjs
 import { test, before, after, beforeEach } from "node:test";
 import assert from "node:assert/strict";
-import { createServer, request as httpRequest } from "node:http";
+import { createServer } from "node:http";
+import { rawRequest } from "./http.mjs";
 import { once } from "node:events";
 import { spawn } from "node:child_process";
 import { copyFile, mkdir, rm } from "node:fs/promises";
@@ -362,20 +363,6 @@ test("createProxy refuses bad options with a TypeError naming the option", () =>
   assert.throws(() => toNodeHandler({}), { name: "TypeError", message: "toNodeHandler needs the function createProxy returned" });
 });
 
-/** One HTTP request to a Node server; resolves to { status, headers, text }. */
-function nodeRequest(port, method, path, { body, headers = {} } = {}) {
-  return new Promise((resolve, reject) => {
-    const req = httpRequest({ host: "127.0.0.1", port, method, path, headers }, (res) => {
-      let text = "";
-      res.setEncoding("utf8");
-      res.on("data", (chunk) => (text += chunk));
-      res.on("end", () => resolve({ status: res.statusCode, headers: res.headers, text }));
-    });
-    req.on("error", reject);
-    req.end(body);
-  });
-}
-
 test("toNodeHandler: Node http, an Express-style mount (originalUrl, parsed req.body), dot segments and 413", async () => {
   const handler = toNodeHandler(proxy);
   const server = createServer((req, res) => {
@@ -396,18 +383,20 @@ test("toNodeHandler: Node http, an Express-style mount (originalUrl, parsed req.
   });
   server.listen(0, "127.0.0.1");
   await once(server, "listening");
-  const { port } = server.address();
+  const base = `http://127.0.0.1:${server.address().port}`;
   try {
     const user = { "x-demo-user": "alice", "content-type": "application/json" };
-    const plain = await nodeRequest(port, "POST", `${PREFIX}/v3/connections/list`, { body: "{}", headers: user });
+    const plain = await rawRequest(base, { method: "POST", path: `${PREFIX}/v3/connections/list`, body: "{}", headers: user });
     assert.equal(plain.status, 200, plain.text);
     assert.deepEqual(JSON.parse(plain.text).map((c) => c.id), [seeded.alice.notion]);
 
-    const mounted = await nodeRequest(port, "POST", `/mounted${PREFIX}/v3/connections/list`, { body: "{}", headers: user });
+    const mounted = await rawRequest(base, { method: "POST", path: `/mounted${PREFIX}/v3/connections/list`, body: "{}", headers: user });
     assert.equal(mounted.status, 200, mounted.text);
     assert.deepEqual(JSON.parse(mounted.text).map((c) => c.id), [seeded.alice.notion]);
 
-    const denied = await nodeRequest(port, "POST", `/mounted${PREFIX}/v3/connections/list`, {
+    const denied = await rawRequest(base, {
+      method: "POST",
+      path: `/mounted${PREFIX}/v3/connections/list`,
       body: JSON.stringify({ containerTags: ["user_bob"] }),
       headers: user,
     });
@@ -415,10 +404,10 @@ test("toNodeHandler: Node http, an Express-style mount (originalUrl, parsed req.
 
     emulator.requests.length = 0;
     for (const path of [`${PREFIX}/v3/connections/x/../list`, `${PREFIX}/v3/connections/x/%2e%2E/list`, `${PREFIX}/v3/connections/./list`]) {
-      const dotted = await nodeRequest(port, "POST", path, { body: "{}", headers: user });
+      const dotted = await rawRequest(base, { method: "POST", path, body: "{}", headers: user });
       assert.equal(dotted.status, 404, `${path}: ${dotted.text}`);
     }
-    const large = await nodeRequest(port, "POST", `${PREFIX}/v3/connections/list`, { body: "x".repeat(2 * 1024 * 1024), headers: user });
+    const large = await rawRequest(base, { method: "POST", path: `${PREFIX}/v3/connections/list`, body: "x".repeat(2 * 1024 * 1024), headers: user });
     assert.equal(large.status, 413, large.text);
     assert.deepEqual(forwarded(), []);
   } finally {

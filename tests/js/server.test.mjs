@@ -6,7 +6,7 @@ import assert from "node:assert/strict";
 import { spawn } from "node:child_process";
 import { firstLine } from "./cli.mjs";
 import { existsSync, readFileSync } from "node:fs";
-import { request } from "node:http";
+import { rawRequest } from "./http.mjs";
 import { fileURLToPath } from "node:url";
 import { EMULATOR_API_KEY, startEmulator } from "../emulator.mjs";
 import { startDemoServer } from "../../www/server.mjs";
@@ -35,21 +35,6 @@ function expectSecurityHeaders(response, label) {
   assert.equal(response.headers.get("content-security-policy"), CSP, label);
   assert.equal(response.headers.get("referrer-policy"), "no-referrer", label);
   assert.equal(response.headers.get("x-content-type-options"), "nosniff", label);
-}
-
-/** A raw HTTP request, so the path and the Host header go out exactly as given. */
-function rawRequest(url, { path, method = "GET", headers = {}, body } = {}) {
-  return new Promise((resolve, reject) => {
-    const { hostname, port } = new URL(url);
-    const req = request({ hostname, port, path, method, headers }, (res) => {
-      let text = "";
-      res.setEncoding("utf8");
-      res.on("data", (chunk) => (text += chunk));
-      res.on("end", () => resolve({ status: res.statusCode, headers: res.headers, text }));
-    });
-    req.on("error", reject);
-    req.end(body);
-  });
 }
 
 const JSON_BODY = { redirectUrl: "http://127.0.0.1:9/back?x=1" };
