@@ -1,6 +1,7 @@
 // supermemory-connections: the package's entry point. A thin layer over the wasm module: it
 // loads the module on first use and turns the module's error records into SupermemoryError.
 import initWasm, * as wasm from "./supermemory_connections.js";
+import { attempt, pause } from "./transport.js";
 
 let loading;
 
@@ -123,9 +124,27 @@ async function call(run) {
   }
 }
 
+/**
+ * Runs one call in the wasm module: it reads and checks the arguments, then says step by step
+ * what to do (send an attempt, pause, or done) and reads what each step brought.
+ */
+async function drive(operation, client, first, second, third) {
+  const pending = wasm.run(operation, client, first, second, third);
+  try {
+    let outcome;
+    for (;;) {
+      const step = pending.next(outcome);
+      if (step.length === 1) return step[0];
+      outcome = step.length === 2 ? await pause(step[0], step[1]) : await attempt(...step);
+    }
+  } finally {
+    pending.free();
+  }
+}
+
 /** Create a connection in one call: client options, create parameters and request options together. */
 export function createConnection(provider, options) {
-  return call(() => wasm.run("createConnection", undefined, provider, options));
+  return call(() => drive("createConnection", undefined, provider, options));
 }
 
 /**
@@ -145,7 +164,7 @@ export const DEFAULT_ALLOWED_HOSTS = Object.freeze([
  * with a one-time nonce kept in sessionStorage. Options: createConnection's plus `allowedHosts`.
  */
 export function startOAuth(provider, options) {
-  return call(() => wasm.run("startOAuth", undefined, provider, options));
+  return call(() => drive("startOAuth", undefined, provider, options));
 }
 
 /**
@@ -196,8 +215,6 @@ function openChannel() {
   };
   return { channel, take };
 }
-
-const pause = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
 
 /** The popup's side: posts its return and waits about a second for the opener's acknowledgement. */
 async function reportReturn({ nonce, error }) {
@@ -314,7 +331,7 @@ export function connectInPopup(provider, options) {
   const flow = { popup };
   popupFlow = flow;
   const run = async () => {
-    const created = await wasm.run("connectInPopup", undefined, provider, options, popup);
+    const created = await drive("connectInPopup", undefined, provider, options, popup);
     return created?.target ? waitForPopup(popup, created) : created;
   };
   return call(run).finally(() => {
@@ -342,12 +359,12 @@ class Connections {
 
   /** Runs one operation other than create in the wasm module. */
   #call(operation, first, second, requestOptions) {
-    return call(() => wasm.run(operation, this.#options, first, second, requestOptions));
+    return call(() => drive(operation, this.#options, first, second, requestOptions));
   }
 
   /** Creates a connection; resolves to `{ id, authLink, expiresIn, redirectsTo }`. */
   create(provider, params, requestOptions) {
-    return call(() => wasm.run("create", this.#options, provider, params, requestOptions));
+    return call(() => drive("create", this.#options, provider, params, requestOptions));
   }
 
   /** Lists connections, optionally those having every one of `containerTags`. */

@@ -56,7 +56,7 @@ export function createProxy(options) {
   /** Checks one operation with the package's validation; resolves to the request it would send. */
   const describe = async (operation, first, second) => {
     await loadWasm(config.wasm);
-    return wasm.run(`describe:${operation}`, client, first, second, undefined);
+    return wasm.describe(operation, client, first, second, undefined);
   };
 
   /** Sends a described request to the API with the key; rejects when the API cannot be reached. */

@@ -26,6 +26,9 @@ node_modules/.bin/wasm-opt -Oz --converge --low-memory-unused --strip-producers 
 # when the two do not match name for name (scripts/minify-wasm-names.mjs).
 node scripts/minify-wasm-names.mjs "pkg/${name}_bg.wasm" "target/bindgen/${name}.js"
 cp pkg-template/index.js target/bindgen/index.js
+# The package's JavaScript runs the wasm module's calls with the same attempts and pauses the Rust
+# API uses (src/js/transport.js).
+cp src/js/transport.js target/bindgen/transport.js
 node_modules/.bin/esbuild target/bindgen/index.js --bundle --format=esm --minify \
   --legal-comments=none --log-level=warning \
   --log-override:duplicate-object-key=silent --outfile=pkg/index.js

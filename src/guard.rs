@@ -6,7 +6,7 @@
 #[allow(unused_imports)]
 use crate::prelude::*;
 
-use js_sys::{Array, Function, Promise};
+use js_sys::{Array, Function};
 use wasm_bindgen::prelude::wasm_bindgen;
 use wasm_bindgen::{JsCast, JsValue};
 
@@ -26,10 +26,6 @@ extern "C" {
     fn guard_prototype_of(value: &JsValue) -> JsValue;
     #[wasm_bindgen(js_name = guardCall)]
     fn guard_call(function: &Function, this: &JsValue, args: &Array) -> JsValue;
-    #[wasm_bindgen(js_name = guardFetch)]
-    fn guard_fetch(url: &str, init: &JsValue) -> JsValue;
-    #[wasm_bindgen(js_name = guardResolve)]
-    fn guard_resolve(value: &JsValue) -> JsValue;
     #[wasm_bindgen(js_name = guardJsonParse)]
     fn guard_json_parse(text: &JsValue) -> JsValue;
     #[wasm_bindgen(js_name = guardJsonStringify)]
@@ -38,7 +34,7 @@ extern "C" {
     fn guard_url(input: &str, base: Option<&str>) -> JsValue;
     #[wasm_bindgen(js_name = guardUrlParts)]
     fn guard_url_parts(input: &str, base: Option<&str>) -> Option<String>;
-    /// The `fetch` init of one attempt (see `src/js/guard.js`).
+    /// The `fetch` init of one request (see `src/js/guard.js`).
     #[wasm_bindgen(js_name = fetchInit)]
     #[allow(clippy::too_many_arguments)]
     pub fn fetch_init(
@@ -46,7 +42,6 @@ extern "C" {
         headers: &JsValue,
         body: &JsValue,
         no_store: bool,
-        signal: &JsValue,
         credentials: Option<&str>,
         mode: Option<&str>,
         referrer: Option<&str>,
@@ -107,17 +102,6 @@ pub fn call(function: &Function, this: &JsValue, args: &[&JsValue]) -> Result<Js
         list.push(arg);
     }
     outcome(guard_call(function, this, &list))
-}
-
-/// The global `fetch(url, init)`, which a page's instrumentation may have replaced.
-pub fn fetch(url: &str, init: &JsValue) -> Result<JsValue, JsValue> {
-    outcome(guard_fetch(url, init))
-}
-
-/// `Promise.resolve(value)`: a value from outside as a native promise (it reads a promise's
-/// `constructor`, which may throw).
-pub fn resolve(value: &JsValue) -> Result<Promise, JsValue> {
-    outcome(guard_resolve(value)).map(JsCast::unchecked_into)
 }
 
 /// `JSON.parse(text)`.

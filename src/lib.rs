@@ -77,7 +77,6 @@ pub(crate) mod retry;
 pub(crate) mod retry_hint;
 pub(crate) mod rules;
 pub(crate) mod shapes;
-pub(crate) mod timer;
 pub(crate) mod transport;
 pub(crate) mod url;
 pub(crate) mod value;

@@ -15,6 +15,7 @@ use crate::js_object::JsObject;
 use crate::oauth::Completion;
 use crate::provider::Provider;
 use crate::request::CreateCall;
+use crate::transport::{drive, Exchange, HttpAnswer, Machine, Next, Outcome};
 use crate::url::{detect_environment, PlatformUrls};
 use crate::value::Value;
 use crate::{allow_list, connection_params, oauth, operations, options, path, request, rules};
@@ -34,39 +35,57 @@ fn read_provider_and_options(
     Ok((provider, options))
 }
 
-/// The one asynchronous export: runs `operation` with its arguments; with the prefix
-/// `describe:`, checks them the same way and resolves to the request instead of sending it. Every argument is read and
-/// checked first, synchronously ([`plan`]); one small state machine then sends what passed
-/// ([`execute`]).
+/// Reads and checks a call, synchronously, and hands back the [`Call`] that the JavaScript
+/// layer runs with `transport.js` (a throw, with an error record, when an argument is refused).
 ///
-/// - `createConnection` and `startOAuth`: `first` is the provider, `second` the options.
+/// - `createConnection`, `startOAuth` and `connectInPopup`: `first` is the provider, `second`
+///   the options (`connectInPopup`: `third` the popup window, or `null`).
 /// - `create`: `client` is the client's options, `first` the provider, `second` the create
 ///   parameters, `third` the request options.
 /// - every other operation of `client.connections`: `client` is the client's options, then the
 ///   operation's arguments (`list` takes its parameters first), `third` the request options.
 #[wasm_bindgen]
-pub async fn run(
-    operation: String,
+pub fn run(
+    operation: &str,
+    client: JsValue,
+    first: JsValue,
+    second: JsValue,
+    third: JsValue,
+) -> Result<Call, JsValue> {
+    let mut reader = Reader::new();
+    plan(operation, &mut reader, [&client, &first, &second, &third])
+        .and_then(|plan| Call::new(plan, &reader))
+        .map_err(Error::into_js)
+}
+
+/// Checks a call as [`run`] does and hands back the request it would send, `{ method, path,
+/// body?, accept }`, instead of a call (the server half's proxy).
+#[wasm_bindgen]
+pub fn describe(
+    operation: &str,
     client: JsValue,
     first: JsValue,
     second: JsValue,
     third: JsValue,
 ) -> Result<JsValue, JsValue> {
     let mut reader = Reader::new();
-    let (describe, operation) = match operation.strip_prefix(DESCRIBE) {
-        Some(operation) => (true, operation),
-        None => (false, operation.as_str()),
-    };
-    let outcome = match plan(operation, &mut reader, [&client, &first, &second, &third]) {
-        Ok(plan) if describe => describe_plan(&plan),
-        Ok(plan) => execute(plan, &reader).await,
-        Err(error) => Err(error),
-    };
-    outcome.map_err(Error::into_js)
+    plan(operation, &mut reader, [&client, &first, &second, &third])
+        .and_then(|plan| describe_plan(&plan))
+        .map_err(Error::into_js)
 }
 
-/// The prefix of an operation that is checked and described, not sent (the server half's proxy).
-const DESCRIBE: &str = "describe:";
+/// Runs a call from Rust as the JavaScript layer does, with the Rust API's driver (the browser
+/// tests of the exports).
+pub async fn run_async(
+    operation: &str,
+    client: JsValue,
+    first: JsValue,
+    second: JsValue,
+    third: JsValue,
+) -> Result<JsValue, JsValue> {
+    let mut call = run(operation, client, first, second, third)?;
+    drive(&mut call).await.map_err(Error::into_js)
+}
 
 /// The request a checked call would send: `{ method, path, body?, accept }`.
 fn describe_plan(plan: &Plan) -> Result<JsValue, Error> {
@@ -83,14 +102,7 @@ fn describe_plan(plan: &Plan) -> Result<JsValue, Error> {
 /// in one object. Resolves to the created connection; rejects with an error record.
 pub async fn create_connection(provider: JsValue, options: JsValue) -> Result<JsValue, JsValue> {
     let none = JsValue::UNDEFINED;
-    run(
-        "createConnection".into(),
-        none.clone(),
-        provider,
-        options,
-        none,
-    )
-    .await
+    run_async("createConnection", none.clone(), provider, options, none).await
 }
 
 /// `client.connections.create(provider, params, requestOptions)` for a client made with
@@ -101,14 +113,7 @@ pub async fn connections_create(
     params: JsValue,
     request_options: JsValue,
 ) -> Result<JsValue, JsValue> {
-    run(
-        "create".into(),
-        client_options,
-        provider,
-        params,
-        request_options,
-    )
-    .await
+    run_async("create", client_options, provider, params, request_options).await
 }
 
 /// A call whose arguments passed every rule: what [`execute`] sends.
@@ -135,6 +140,8 @@ struct PopupFlow {
     nonce: String,
     allowed: Vec<AllowedEntry>,
     max_wait_ms: u32,
+    /// The call's signal, or `undefined`.
+    signal: JsValue,
 }
 
 /// What a call other than create sends.
@@ -256,55 +263,130 @@ fn plan_popup(
         });
     }
     let nonce = oauth::prepare_popup(&mut call)?;
+    let signal = call.request.signal.map(|h| reader.kept(h));
     Ok(Plan::Create {
         call,
         then: AfterCreate::Popup(Some(PopupFlow {
             nonce,
             allowed,
             max_wait_ms,
+            signal: signal.unwrap_or(JsValue::UNDEFINED),
         })),
     })
 }
 
-/// Sends a checked call and writes its result for JavaScript: one request (with its retries),
-/// or `waitForConnection`'s polls.
-async fn execute(plan: Plan, reader: &Reader) -> Result<JsValue, Error> {
-    let (session, outgoing, reading) = match plan {
-        Plan::Create { call, then } => {
-            let outgoing = operations::create_outgoing(&call)?;
-            let session = (call.client, call.request);
-            (session, outgoing, Reading::Created(call.provider, then))
+/// A checked call on its way: the JavaScript layer asks [`Call::next`] what to do until it is
+/// done. Made by [`run`].
+#[wasm_bindgen]
+pub struct Call(Running);
+
+impl core::fmt::Debug for Call {
+    fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
+        f.write_str("Call")
+    }
+}
+
+/// What a call runs.
+enum Running {
+    /// A create, and what follows it.
+    Create(Exchange, Provider, AfterCreate),
+    /// Any other operation's request, and how its answer is read.
+    Answer(Exchange, operations::AnswerKind),
+    /// `waitForConnection`'s polls.
+    Polling(operations::Polling),
+}
+
+impl Call {
+    /// The call of a checked plan: its request made once, with the kept values it needs.
+    fn new(plan: Plan, reader: &Reader) -> Result<Call, Error> {
+        let session = |client, request| operations::Session {
+            client,
+            request,
+            reader,
+        };
+        Ok(Call(match plan {
+            Plan::Create { call, then } => {
+                let outgoing = operations::create_outgoing(&call)?;
+                let exchange = session(call.client, call.request).exchange(&outgoing);
+                Running::Create(exchange, call.provider, then)
+            }
+            Plan::Send(checked, Sending::Operation(operation)) => Running::Answer(
+                session(checked.client, checked.request).exchange(&operation.outgoing),
+                operation.answer,
+            ),
+            Plan::Send(checked, Sending::Wait(id, wait)) => {
+                Running::Polling(session(checked.client, checked.request).polling(&id, &wait))
+            }
+        }))
+    }
+}
+
+#[wasm_bindgen]
+impl Call {
+    /// The next step, given what the last one brought (`outcome`: `undefined` at first, then
+    /// `transport.js`'s attempt result, or whether a pause ran its course): `[url, init, fetch,
+    /// signal, timeout]` to send an attempt, `[milliseconds, signal]` to pause, `[result]` when
+    /// done; a throw, with an error record, when the call has failed.
+    pub fn next(&mut self, outcome: JsValue) -> Result<JsValue, JsValue> {
+        let outcome = if outcome.is_undefined() {
+            Outcome::Start
+        } else if let Some(slept) = outcome.as_bool() {
+            Outcome::Paused(slept)
+        } else {
+            Outcome::Attempt(outcome)
+        };
+        match self.advance(outcome) {
+            Ok(Next::Send) => Ok(self.exchange().attempt_arguments().into()),
+            Ok(Next::Pause(milliseconds)) => {
+                let signal = self.exchange().signal_value();
+                Ok(js_sys::Array::of2(&milliseconds.into(), &signal).into())
+            }
+            Ok(Next::Done(result)) => Ok(js_sys::Array::of1(&result).into()),
+            Err(error) => Err(error.into_js()),
         }
-        Plan::Send(checked, Sending::Operation(operation)) => (
-            (checked.client, checked.request),
-            operation.outgoing,
-            Reading::Answer(operation.answer),
-        ),
-        Plan::Send(checked, Sending::Wait(id, wait)) => {
-            let session = operations::Session {
-                client: checked.client,
-                request: checked.request,
-                reader,
-            };
-            return session.wait_for_connection(&id, &wait).await;
+    }
+}
+
+impl Machine for Call {
+    type Output = JsValue;
+
+    fn advance(&mut self, outcome: Outcome) -> Result<Next<JsValue>, Error> {
+        match &mut self.0 {
+            Running::Create(exchange, provider, then) => {
+                let provider = *provider;
+                exchange
+                    .next(outcome)?
+                    .then(|answer| after_create(&answer, provider, then))
+            }
+            Running::Answer(exchange, kind) => {
+                let kind = *kind;
+                exchange
+                    .next(outcome)?
+                    .then(|answer| operations::read_answer(kind, &answer))
+            }
+            Running::Polling(polling) => polling.advance(outcome),
         }
-    };
-    let session = operations::Session {
-        client: session.0,
-        request: session.1,
-        reader,
-    };
-    let answer = session.send(outgoing).await?;
-    let (provider, then) = match reading {
-        Reading::Answer(kind) => return operations::read_answer(kind, &answer),
-        Reading::Created(provider, then) => (provider, then),
-    };
-    let connection = operations::read_created(&answer)?;
+    }
+
+    fn exchange(&self) -> &Exchange {
+        match &self.0 {
+            Running::Create(exchange, ..) | Running::Answer(exchange, _) => exchange,
+            Running::Polling(polling) => polling.exchange(),
+        }
+    }
+}
+
+/// A create's result for JavaScript, once its answer is in.
+fn after_create(
+    answer: &HttpAnswer,
+    provider: Provider,
+    then: &AfterCreate,
+) -> Result<JsValue, Error> {
+    let connection = operations::read_created(answer)?;
     match then {
         AfterCreate::Plain => Ok(connection.to_js()),
         AfterCreate::Start(nonce, allowed) => {
-            let redirected =
-                oauth::finish_start(nonce.as_deref(), provider, &connection, &allowed)?;
+            let redirected = oauth::finish_start(nonce.as_deref(), provider, &connection, allowed)?;
             Ok(started(redirected, &connection))
         }
         AfterCreate::Popup(None) => Ok(Completed {
@@ -317,25 +399,16 @@ async fn execute(plan: Plan, reader: &Reader) -> Result<JsValue, Error> {
         // The JavaScript layer points its popup at the checked link and waits for the return.
         AfterCreate::Popup(Some(flow)) => {
             let target = oauth::checked_auth_link(&connection, &flow.allowed)?;
-            let signal = session.request.signal.map(|h| reader.kept(h));
             Ok(JsObject::new()
                 .text("target", &target)
                 .text("nonce", &flow.nonce)
                 .text("provider", provider.as_str())
                 .text("connectionId", &connection.id)
                 .set("maxWait", &JsValue::from(flow.max_wait_ms))
-                .set("signal", &signal.unwrap_or(JsValue::UNDEFINED))
+                .set("signal", &flow.signal)
                 .build())
         }
     }
-}
-
-/// How the answer of the one request of [`execute`] is read.
-enum Reading {
-    /// A create's, and what follows it.
-    Created(Provider, AfterCreate),
-    /// Any other operation's.
-    Answer(operations::AnswerKind),
 }
 
 /// What `startOAuth` resolves to: `{ redirected, connection }`.
@@ -350,7 +423,7 @@ fn started(redirected: bool, connection: &CreatedConnection) -> JsValue {
 /// one-time nonce and navigates to the checked `authLink`.
 pub async fn start_oauth(provider: JsValue, options: JsValue) -> Result<JsValue, JsValue> {
     let none = JsValue::UNDEFINED;
-    run("startOAuth".into(), none.clone(), provider, options, none).await
+    run_async("startOAuth", none.clone(), provider, options, none).await
 }
 
 /// `redirectToAuthLink(connection, { allowedHosts })`: navigates to the connection's `authLink`
@@ -522,7 +595,7 @@ pub async fn connections_call(
     second: JsValue,
     request_options: JsValue,
 ) -> Result<JsValue, JsValue> {
-    run(operation, client_options, first, second, request_options).await
+    run_async(&operation, client_options, first, second, request_options).await
 }
 
 /// Reads and checks an operation other than create: the path argument, then the client's

@@ -5,7 +5,7 @@ use crate::prelude::*;
 
 use wasm_bindgen::{JsCast, JsValue};
 
-use crate::answer::{error_from_answer, json_or_error, json_or_error_both};
+use crate::answer::{json_or_error, json_or_error_both};
 use crate::answers::CreatedConnection;
 use crate::connection_params::WaitOptions;
 use crate::error::{Error, ErrorCode};
@@ -13,10 +13,11 @@ use crate::input::Reader;
 use crate::options::{ClientConfig, RequestConfig};
 use crate::request::CreateCall;
 use crate::response::parse_create_response;
-use crate::retry::{self, Decision, RetryPolicy};
+use crate::retry::RetryPolicy;
 use crate::shapes;
-use crate::timer::sleep;
-use crate::transport::{HttpAnswer, HttpRequest, Method, Transport};
+use crate::transport::{
+    drive, Exchange, HttpAnswer, HttpRequest, Machine, Method, Next, Outcome, Transport,
+};
 use crate::value::Value;
 
 /// `JSON.stringify` of a JavaScript value; the text stays a JavaScript string.
@@ -234,43 +235,29 @@ impl Session<'_> {
                 .client
                 .fetch
                 .map(|h| self.reader.kept(h).unchecked_into()),
-            signal: self.signal(),
+            signal: self
+                .request
+                .signal
+                .map(|h| self.reader.kept(h).unchecked_into()),
             timeout_ms: self.request.timeout_ms.unwrap_or(self.client.timeout_ms),
+            max_retries: self.request.max_retries.unwrap_or(self.client.max_retries),
         }
     }
 
-    fn signal(&self) -> Option<web_sys::AbortSignal> {
-        self.request
-            .signal
-            .map(|h| self.reader.kept(h).unchecked_into())
+    /// The exchange of one request, with this call's settings.
+    pub fn exchange(&self, outgoing: &Outgoing) -> Exchange {
+        let request = HttpRequest {
+            method: outgoing.method,
+            url: text!(self.client.base_url, outgoing.path),
+            body: outgoing.body.clone(),
+            accept: outgoing.accept,
+        };
+        self.transport().exchange(&request, outgoing.retry)
     }
 
     /// Sends one operation's request, retrying as the policy allows; resolves to a 2xx answer.
     pub async fn send(&self, outgoing: Outgoing) -> Result<HttpAnswer, Error> {
-        let request = HttpRequest {
-            method: outgoing.method,
-            url: text!(self.client.base_url, outgoing.path),
-            body: outgoing.body,
-            accept: outgoing.accept,
-        };
-        let transport = self.transport();
-        let max_retries = self.request.max_retries.unwrap_or(self.client.max_retries);
-        let mut retries = 0;
-        loop {
-            let failure = match transport.attempt(&request).await {
-                Ok(answer) if (200..300).contains(&answer.status) => return Ok(answer),
-                Ok(answer) => error_from_answer(&answer),
-                Err(error) => error,
-            };
-            let random = js_sys::Math::random();
-            match retry::decide(&failure, outgoing.retry, retries, max_retries, random) {
-                Decision::Stop => return Err(failure),
-                Decision::RetryAfter(wait_ms) => {
-                    sleep(wait_ms, transport.signal.as_ref()).await?;
-                    retries += 1;
-                }
-            }
-        }
+        drive(&mut self.exchange(&outgoing)).await
     }
 
     /// Sends an operation's request and reads its 2xx answer as the operation says.
@@ -285,33 +272,63 @@ impl Session<'_> {
         id: &str,
         wait: &WaitOptions,
     ) -> Result<JsValue, Error> {
-        let started = js_sys::Date::now();
-        let signal = self.signal();
-        loop {
-            let answer = self.send(Operation::get_by_id(id).outgoing).await?;
-            let (raw, value) = json_or_error_both(&answer)?;
-            check_one_connection(&value).map_err(|e| e.with_status(answer.status))?;
-            if shapes::sync_finished(&value) {
-                return Ok(raw);
-            }
-            let elapsed = js_sys::Date::now() - started;
-            let left = f64::from(wait.max_wait_ms) - elapsed;
-            if left <= 0.0 {
-                return Err(Error::new(
-                    ErrorCode::Timeout,
-                    text!(
-                        "the connection's sync did not end within maxWait (",
-                        wait.max_wait_ms,
-                        " ms)"
-                    ),
-                ));
-            }
-            sleep(
-                wait.interval_ms.min(crate::num::ceil_u32(left)),
-                signal.as_ref(),
-            )
-            .await?;
+        drive(&mut self.polling(id, wait)).await
+    }
+
+    /// `waitForConnection`'s polls of the connection `id`.
+    pub fn polling(&self, id: &str, wait: &WaitOptions) -> Polling {
+        Polling {
+            exchange: self.exchange(&Operation::get_by_id(id).outgoing),
+            started: js_sys::Date::now(),
+            max_wait_ms: wait.max_wait_ms,
+            interval_ms: wait.interval_ms,
         }
+    }
+}
+
+/// `waitForConnection`: polls a connection (each poll with its own retries) until its sync has
+/// ended, or `maxWait` has passed.
+#[derive(Debug)]
+pub struct Polling {
+    exchange: Exchange,
+    started: f64,
+    max_wait_ms: u32,
+    interval_ms: u32,
+}
+
+impl Machine for Polling {
+    type Output = JsValue;
+
+    fn advance(&mut self, outcome: Outcome) -> Result<Next<JsValue>, Error> {
+        let answer = match self.exchange.next(outcome)? {
+            Next::Done(answer) => answer,
+            Next::Send => return Ok(Next::Send),
+            Next::Pause(milliseconds) => return Ok(Next::Pause(milliseconds)),
+        };
+        let (raw, value) = json_or_error_both(&answer)?;
+        check_one_connection(&value).map_err(|e| e.with_status(answer.status))?;
+        if shapes::sync_finished(&value) {
+            return Ok(Next::Done(raw));
+        }
+        let elapsed = js_sys::Date::now() - self.started;
+        let left = f64::from(self.max_wait_ms) - elapsed;
+        if left <= 0.0 {
+            return Err(Error::new(
+                ErrorCode::Timeout,
+                text!(
+                    "the connection's sync did not end within maxWait (",
+                    self.max_wait_ms,
+                    " ms)"
+                ),
+            ));
+        }
+        let pause = self.interval_ms.min(crate::num::ceil_u32(left));
+        self.exchange.again();
+        Ok(Next::Pause(pause))
+    }
+
+    fn exchange(&self) -> &Exchange {
+        &self.exchange
     }
 }
 

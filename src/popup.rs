@@ -16,7 +16,7 @@ use web_sys::{AbortSignal, EventTarget};
 use crate::error::{Error, ErrorCode};
 use crate::guard;
 use crate::js_object::JsObject;
-use crate::timer::sleep;
+use crate::transport::sleep;
 
 /// The query parameter that marks a popup's return.
 pub const POPUP_PARAM: &str = "sm_oauth_popup";

@@ -1,27 +1,41 @@
-//! The only code that calls `fetch`: headers, per-attempt timeout covering the body, and
-//! cancellation through the caller's `AbortSignal`.
-//!
-//! What `fetch` hands back is not trusted: a wrapped global fetch or the caller's own may return
-//! anything, a Proxy of a Response whose getters throw among them. No JavaScript exception may
-//! unwind through the wasm (nothing repairs its stack or its externref table after that), so the
-//! answer is read through the guarded calls of `guard.rs` only, and every promise from outside is
-//! adopted by a native one before it is awaited.
+//! One request's exchange with the API, as a state machine that does no I/O ([`Exchange`]): it
+//! says when to send an attempt and how long to pause, reads what each attempt brought back, and
+//! decides on retries. The attempts and pauses themselves are `src/js/transport.js`, the only
+//! code that calls `fetch`: the npm package's JavaScript runs the machine with them, and the
+//! Rust API with [`drive`].
 
 #[allow(unused_imports)]
 use crate::prelude::*;
 
-use js_sys::{Array, Function, Promise};
+use js_sys::{Function, Promise};
+use wasm_bindgen::prelude::wasm_bindgen;
 use wasm_bindgen::{JsCast, JsValue};
 use wasm_bindgen_futures::JsFuture;
 use web_sys::{AbortController, AbortSignal};
 
+use crate::answer::error_from_answer;
 use crate::error::{Error, ErrorCode};
-use crate::guard;
 use crate::guard::property;
 use crate::headers::merge_headers;
 use crate::options::{ApiKey, FetchOptions};
+use crate::retry::{self, Decision, RetryPolicy};
 use crate::retry_hint::retry_after_from_headers;
-use crate::timer::{caller_abort, clear_timeout, set_timeout};
+
+#[wasm_bindgen(module = "/src/js/transport.js")]
+extern "C" {
+    #[wasm_bindgen(js_name = attempt)]
+    fn js_attempt(
+        url: &JsValue,
+        init: &JsValue,
+        fetcher: &JsValue,
+        signal: &JsValue,
+        timeout: u32,
+        dropped: &AbortSignal,
+    ) -> Promise;
+
+    #[wasm_bindgen(js_name = pause)]
+    fn js_pause(milliseconds: u32, signal: &JsValue, dropped: &AbortSignal) -> Promise;
+}
 
 /// An HTTP method the package sends.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -70,7 +84,7 @@ pub struct HttpAnswer {
     pub text: JsValue,
 }
 
-/// Everything one attempt needs from the caller's settings.
+/// Everything one request needs from the caller's settings.
 #[derive(Debug)]
 pub struct Transport<'a> {
     /// The API key for `Authorization: Bearer`, if any.
@@ -83,148 +97,18 @@ pub struct Transport<'a> {
     pub fetch: Option<Function>,
     /// The caller's `AbortSignal`, if given.
     pub signal: Option<AbortSignal>,
-    /// Milliseconds the attempt may take, the body included.
+    /// Milliseconds an attempt may take, the body included.
     pub timeout_ms: u32,
-}
-
-/// Clears the attempt's timer and listener however the attempt ends.
-/// Until the attempt has its whole answer, dropping it (a Rust caller dropping the call's
-/// future) aborts the request.
-struct AttemptCleanup {
-    timer: Option<JsValue>,
-    listener: Option<(AbortSignal, Function)>,
-    pending: Option<AbortController>,
-}
-
-impl Drop for AttemptCleanup {
-    fn drop(&mut self) {
-        if let Some(controller) = self.pending.take() {
-            // A plain reason: the request is dropped, nobody reads why.
-            controller.abort_with_reason(&JsValue::NULL);
-        }
-        if let Some(timer) = self.timer.take() {
-            clear_timeout(&timer);
-        }
-        if let Some((signal, listener)) = self.listener.take() {
-            let _ = signal.remove_event_listener_with_callback("abort", &listener);
-        }
-    }
+    /// How many times a failed attempt may be retried.
+    pub max_retries: u32,
 }
 
 impl Transport<'_> {
-    /// Sends one attempt and reads the whole body, within the timeout and the caller's signal.
-    pub async fn attempt(&self, request: &HttpRequest) -> Result<HttpAnswer, Error> {
-        if let Some(aborted) = caller_abort(self.signal.as_ref()) {
-            return Err(aborted);
-        }
-        let controller = AbortController::new().map_err(|e| {
-            Error::new(
-                ErrorCode::Connection,
-                "AbortController is not available here",
-            )
-            .with_cause(e)
-        })?;
-        let own_signal = controller.signal();
-        let abort: Function = property(&controller, "abort").unchecked_into();
-        // A fresh plain object marks our own timeout by identity; an Error would capture a
-        // stack trace on every attempt.
-        let timeout_reason: JsValue = js_sys::Object::new().into();
-        let mut cleanup = AttemptCleanup {
-            timer: None,
-            listener: None,
-            pending: Some(controller.clone()),
-        };
-        let timer_handler: Function = abort.bind1(&controller, &timeout_reason).unchecked_into();
-        let timer = set_timeout(&timer_handler, self.timeout_ms)?;
-        cleanup.timer = Some(timer);
-        if let Some(signal) = &self.signal {
-            let forward: Function = abort.bind0(&controller).unchecked_into();
-            if signal
-                .add_event_listener_with_callback("abort", &forward)
-                .is_ok()
-            {
-                cleanup.listener = Some((signal.clone(), forward));
-            }
-        }
-        let classify = |error: JsValue, what: &str| -> Error {
-            if let Some(aborted) = caller_abort(self.signal.as_ref()) {
-                return aborted;
-            }
-            if js_sys::Object::is(&own_signal.reason(), &timeout_reason) {
-                let message = text!("no complete answer within ", self.timeout_ms, " ms");
-                return Error::new(ErrorCode::Timeout, message);
-            }
-            Error::new(ErrorCode::Connection, what).with_cause(error)
-        };
-
-        // Everything from here runs in one block: however it ends, the attempt is over; only a
-        // caller dropping the future mid-way leaves `pending` set, which aborts the request.
-        let outcome = async {
-            let init = self.build(request, &own_signal)?;
-            // Every promise from outside races the attempt's own signal: a fetch that ignores the
-            // signal (the caller's, or a wrapper around the global one) still ends at the timeout
-            // or the caller's abort.
-            let aborted = Promise::new(&mut |_resolve, reject| {
-                let _ = own_signal.add_event_listener_with_callback("abort", &reject);
-            });
-            let settle = |value: &JsValue| -> Result<JsFuture, JsValue> {
-                let promise = guard::resolve(value)?;
-                Ok(JsFuture::from(Promise::race(&Array::of2(
-                    &promise, &aborted,
-                ))))
-            };
-            let sent = match &self.fetch {
-                Some(fetch) => {
-                    let url = JsValue::from_str(&request.url);
-                    guard::call(fetch, &JsValue::UNDEFINED, &[&url, &init])
-                }
-                None => guard::fetch(&request.url, &init),
-            };
-            let sent = sent
-                .and_then(|value| settle(&value))
-                .map_err(|e| classify(e, "fetch failed before sending the request"))?;
-            let response = sent.await.map_err(|e| {
-                classify(
-                    e,
-                    "the request failed: network error, CORS refusal, or a redirect",
-                )
-            })?;
-            let unreadable =
-                |e: JsValue| classify(e, "the fetch function's Response could not be read");
-            let status = read_status(&response).map_err(unreadable)?;
-            let retry_after = if (200..300).contains(&status) {
-                None
-            } else {
-                read_retry_hint(&response).map_err(unreadable)?
-            };
-            let body = guard::get(&response, "text")
-                .and_then(|text| text.dyn_into::<Function>().map_err(|_| JsValue::UNDEFINED))
-                .and_then(|text| guard::call(&text, &response, &[]))
-                .and_then(|promise| settle(&promise))
-                .map_err(|e| classify(e, "the answer's body could not be read"))?;
-            let text = body
-                .await
-                .map_err(|e| classify(e, "the connection broke while reading the answer"))?;
-            Ok(HttpAnswer {
-                status,
-                retry_after,
-                text: if text.is_string() {
-                    text
-                } else {
-                    JsValue::from_str("")
-                },
-            })
-        }
-        .await;
-        cleanup.pending = None;
-        drop(cleanup);
-        outcome
-    }
-
-    /// The `fetch` init, a plain object: method, headers, body, `cache: "no-store"` for GETs,
-    /// `redirect: "error"`, the attempt's signal and the caller's `fetchOptions` (already checked
-    /// against the values `fetch` accepts).
-    fn build(&self, request: &HttpRequest, signal: &AbortSignal) -> Result<JsValue, Error> {
+    /// The exchange of one request: its `fetch` init is made once, here. The init is a plain
+    /// object: method, headers, body, `cache: "no-store"` for GETs, `redirect: "error"` and the
+    /// caller's `fetchOptions` (already checked against the values `fetch` accepts); each attempt
+    /// adds its own signal.
+    pub fn exchange(&self, request: &HttpRequest, policy: RetryPolicy) -> Exchange {
         let headers = merge_headers(
             request.accept,
             request.body.is_some(),
@@ -235,60 +119,309 @@ impl Transport<'_> {
         // answer them from the HTTP cache, and `no-store` would make Chromium skip its CORS
         // preflight cache, costing a cross-origin call a second round trip.
         let options = self.fetch_options;
-        Ok(guard::fetch_init(
+        let init = crate::guard::fetch_init(
             request.method.as_str(),
             &headers_for_fetch(&headers),
             request.body.as_ref().unwrap_or(&JsValue::UNDEFINED),
             request.method == Method::Get,
-            signal,
             options.credentials.as_deref(),
             options.mode.as_deref(),
             options.referrer.as_deref(),
             options.referrer_policy.as_deref(),
             options.integrity.as_deref(),
-        ))
-    }
-}
-
-/// The answer's status: an integer from 200 to 599, read without trusting the object.
-fn read_status(response: &JsValue) -> Result<u16, JsValue> {
-    if !response.is_object() {
-        return Err(JsValue::from_str(
-            "the fetch function did not return a Response",
-        ));
-    }
-    match guard::get(response, "status")?.as_f64() {
-        Some(status) if crate::num::is_integer(status) && (200.0..=599.0).contains(&status) => {
-            Ok(status as u16)
+        );
+        Exchange {
+            url: JsValue::from_str(&request.url),
+            init,
+            fetch: self.fetch.clone().map_or(JsValue::UNDEFINED, JsValue::from),
+            signal: self.signal.clone(),
+            timeout_ms: self.timeout_ms,
+            policy,
+            max_retries: self.max_retries,
+            retries: 0,
         }
-        _ => Err(JsValue::from_str("the Response has no HTTP status")),
     }
 }
 
-/// The retry hint of an answer's headers; an error when the headers cannot be read.
-fn read_retry_hint(response: &JsValue) -> Result<Option<f64>, JsValue> {
-    let headers = guard::get(response, "headers")?;
-    let get: Function = guard::get(&headers, "get")?
-        .dyn_into()
-        .map_err(|_| JsValue::from_str("the Response's headers have no get method"))?;
-    let mut failure = None;
-    let hint = retry_after_from_headers(|name| {
-        match guard::call(&get, &headers, &[&JsValue::from_str(name)]) {
-            Ok(value) if value.is_null() || value.is_undefined() => None,
-            Ok(value) => value.as_string().or_else(|| {
-                failure = Some(JsValue::from_str("a Response header is not a string"));
-                None
-            }),
-            Err(error) => {
-                failure = Some(error);
-                None
+/// One request and its retries, without I/O: [`Exchange::next`] takes what the last step brought
+/// and says what to do next.
+#[derive(Debug)]
+pub struct Exchange {
+    url: JsValue,
+    init: JsValue,
+    fetch: JsValue,
+    signal: Option<AbortSignal>,
+    timeout_ms: u32,
+    policy: RetryPolicy,
+    max_retries: u32,
+    retries: u32,
+}
+
+/// What the last step of an exchange brought.
+#[derive(Debug)]
+pub enum Outcome {
+    /// Nothing yet: the exchange starts.
+    Start,
+    /// An attempt's result object from `transport.js`.
+    Attempt(JsValue),
+    /// A pause ended: `true` when it ran its course, `false` when it was aborted.
+    Paused(bool),
+}
+
+/// What to do next.
+#[derive(Debug)]
+pub enum Next<T> {
+    /// Send an attempt.
+    Send,
+    /// Pause this many milliseconds.
+    Pause(u32),
+    /// Done, with this.
+    Done(T),
+}
+
+impl<T> Next<T> {
+    /// The same step, with what it is done with turned into a result by `read`.
+    ///
+    /// # Errors
+    ///
+    /// What `read` fails with.
+    #[cfg(feature = "npm")]
+    pub fn then<U>(self, read: impl FnOnce(T) -> Result<U, Error>) -> Result<Next<U>, Error> {
+        Ok(match self {
+            Next::Send => Next::Send,
+            Next::Pause(milliseconds) => Next::Pause(milliseconds),
+            Next::Done(done) => Next::Done(read(done)?),
+        })
+    }
+}
+
+impl Exchange {
+    /// The next step after `outcome`; an error when the exchange has failed for good.
+    ///
+    /// # Errors
+    ///
+    /// The caller's abort, the last attempt's failure or non-2xx answer when no retry is left.
+    pub fn next(&mut self, outcome: Outcome) -> Result<Next<HttpAnswer>, Error> {
+        let failure = match outcome {
+            Outcome::Start | Outcome::Paused(true) => return self.send(),
+            Outcome::Paused(false) => return Err(self.aborted()),
+            Outcome::Attempt(result) => match self.read(&result) {
+                Ok(answer) if (200..300).contains(&answer.status) => return Ok(Next::Done(answer)),
+                Ok(answer) => error_from_answer(&answer),
+                Err(error) => error,
+            },
+        };
+        let random = js_sys::Math::random();
+        match retry::decide(
+            &failure,
+            self.policy,
+            self.retries,
+            self.max_retries,
+            random,
+        ) {
+            Decision::Stop => Err(failure),
+            Decision::RetryAfter(milliseconds) => {
+                self.retries += 1;
+                Ok(Next::Pause(milliseconds))
             }
         }
-    });
-    match failure {
-        Some(error) => Err(error),
-        None => Ok(hint),
     }
+
+    /// Gives the exchange every retry again, for the next poll of `waitForConnection`.
+    pub fn again(&mut self) {
+        self.retries = 0;
+    }
+
+    /// The arguments of `transport.js`'s `attempt`: url, init, fetch, signal, timeout.
+    #[cfg(feature = "npm")]
+    pub fn attempt_arguments(&self) -> js_sys::Array {
+        let array = js_sys::Array::of3(&self.url, &self.init, &self.fetch);
+        array.push(&self.signal_value());
+        array.push(&JsValue::from(self.timeout_ms));
+        array
+    }
+
+    /// The caller's signal, or `undefined`.
+    pub fn signal_value(&self) -> JsValue {
+        self.signal
+            .clone()
+            .map_or(JsValue::UNDEFINED, JsValue::from)
+    }
+
+    /// Sending, unless the caller has aborted.
+    fn send<T>(&self) -> Result<Next<T>, Error> {
+        match caller_abort(self.signal.as_ref()) {
+            Some(aborted) => Err(aborted),
+            None => Ok(Next::Send),
+        }
+    }
+
+    /// The caller's abort, or a plain one when the pause ended otherwise.
+    fn aborted(&self) -> Error {
+        aborted(self.signal.as_ref())
+    }
+
+    /// An attempt's result: the answer, or the error of the stage where it failed.
+    fn read(&self, result: &JsValue) -> Result<HttpAnswer, Error> {
+        if let Some(status) = property(result, "status").as_f64() {
+            return Ok(HttpAnswer {
+                status: status as u16,
+                retry_after: retry_after_from_headers(|name| property(result, name).as_string()),
+                text: property(result, "text"),
+            });
+        }
+        if let Some(aborted) = caller_abort(self.signal.as_ref()) {
+            return Err(aborted);
+        }
+        if property(result, "timedOut").is_truthy() {
+            let message = text!("no complete answer within ", self.timeout_ms, " ms");
+            return Err(Error::new(ErrorCode::Timeout, message));
+        }
+        let what = match property(result, "stage").as_f64() {
+            Some(stage) if stage < 2.0 => "fetch failed before sending the request",
+            Some(stage) if stage < 3.0 => {
+                "the request failed: network error, CORS refusal, or a redirect"
+            }
+            Some(stage) if stage < 4.0 => "the fetch function's Response could not be read",
+            Some(stage) if stage < 5.0 => "the answer's body could not be read",
+            _ => "the connection broke while reading the answer",
+        };
+        Err(Error::new(ErrorCode::Connection, what).with_cause(property(result, "cause")))
+    }
+}
+
+/// The `aborted` error when the caller's signal is aborted, with its reason as the cause.
+pub fn caller_abort(signal: Option<&AbortSignal>) -> Option<Error> {
+    let signal = signal?;
+    if property(signal, "aborted").as_bool() != Some(true) {
+        return None;
+    }
+    Some(
+        Error::new(ErrorCode::Aborted, "the request was aborted")
+            .with_cause(property(signal, "reason")),
+    )
+}
+
+/// A state machine of requests that [`drive`] runs.
+pub trait Machine {
+    /// What it ends with.
+    type Output;
+
+    /// The next step after `outcome`.
+    ///
+    /// # Errors
+    ///
+    /// The call's failure.
+    fn advance(&mut self, outcome: Outcome) -> Result<Next<Self::Output>, Error>;
+
+    /// The exchange whose attempts the steps send.
+    fn exchange(&self) -> &Exchange;
+}
+
+impl Machine for Exchange {
+    type Output = HttpAnswer;
+
+    fn advance(&mut self, outcome: Outcome) -> Result<Next<HttpAnswer>, Error> {
+        self.next(outcome)
+    }
+
+    fn exchange(&self) -> &Exchange {
+        self
+    }
+}
+
+/// Aborts the pending attempt or pause when the future that runs it is dropped.
+struct AbortOnDrop(Option<AbortController>);
+
+impl AbortOnDrop {
+    /// A new controller, and the signal that tells `transport.js` the future was dropped.
+    fn new() -> Result<(AbortOnDrop, AbortSignal), Error> {
+        let controller = AbortController::new().map_err(|e| {
+            Error::new(
+                ErrorCode::Connection,
+                "AbortController is not available here",
+            )
+            .with_cause(e)
+        })?;
+        let signal = controller.signal();
+        Ok((AbortOnDrop(Some(controller)), signal))
+    }
+}
+
+impl Drop for AbortOnDrop {
+    fn drop(&mut self) {
+        if let Some(controller) = self.0.take() {
+            // A plain reason: the request is dropped, nobody reads why.
+            controller.abort_with_reason(&JsValue::NULL);
+        }
+    }
+}
+
+/// Runs a machine to its end with `transport.js`'s attempts and pauses (the Rust API's path).
+/// Dropping the future aborts what is pending.
+///
+/// # Errors
+///
+/// The machine's failure.
+pub async fn drive<M: Machine>(machine: &mut M) -> Result<M::Output, Error> {
+    let (mut on_drop, dropped_signal) = AbortOnDrop::new()?;
+    let mut outcome = Outcome::Start;
+    loop {
+        let step = machine.advance(outcome);
+        let exchange = machine.exchange();
+        outcome = match step {
+            Ok(Next::Send) => {
+                let sent = js_attempt(
+                    &exchange.url,
+                    &exchange.init,
+                    &exchange.fetch,
+                    &exchange.signal_value(),
+                    exchange.timeout_ms,
+                    &dropped_signal,
+                );
+                // An attempt never rejects.
+                Outcome::Attempt(JsFuture::from(sent).await.unwrap_or(JsValue::UNDEFINED))
+            }
+            Ok(Next::Pause(milliseconds)) => {
+                let paused = js_pause(milliseconds, &exchange.signal_value(), &dropped_signal);
+                let slept = JsFuture::from(paused).await.ok();
+                Outcome::Paused(slept.and_then(|s| s.as_bool()) == Some(true))
+            }
+            Ok(Next::Done(output)) => {
+                // Nothing is pending any more.
+                on_drop.0 = None;
+                return Ok(output);
+            }
+            Err(error) => {
+                on_drop.0 = None;
+                return Err(error);
+            }
+        };
+    }
+}
+
+/// Waits `milliseconds` (the Rust API's popup polling); the caller's abort ends it at once with
+/// the `aborted` error. Dropping the future clears the timer.
+///
+/// # Errors
+///
+/// `aborted` when `signal` is or becomes aborted.
+pub async fn sleep(milliseconds: u32, signal: Option<&AbortSignal>) -> Result<(), Error> {
+    let (mut on_drop, dropped_signal) = AbortOnDrop::new()?;
+    let signal_value = signal.cloned().map_or(JsValue::UNDEFINED, JsValue::from);
+    let paused = js_pause(milliseconds, &signal_value, &dropped_signal);
+    let slept = JsFuture::from(paused).await.ok().and_then(|s| s.as_bool());
+    on_drop.0 = None;
+    if slept == Some(true) {
+        return Ok(());
+    }
+    Err(aborted(signal))
+}
+
+/// The caller's abort, or a plain one when a pause ended otherwise.
+fn aborted(signal: Option<&AbortSignal>) -> Error {
+    caller_abort(signal)
+        .unwrap_or_else(|| Error::new(ErrorCode::Aborted, "the request was aborted"))
 }
 
 /// The headers as `fetch` reads them fastest: a plain record, read as properties, where a

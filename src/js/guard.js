@@ -64,22 +64,6 @@ export function guardCall(fn, thisArg, args) {
   }
 }
 
-export function guardFetch(url, init) {
-  try {
-    return fetch(url, init);
-  } catch (error) {
-    fail(error);
-  }
-}
-
-export function guardResolve(value) {
-  try {
-    return Promise.resolve(value);
-  } catch (error) {
-    fail(error);
-  }
-}
-
 export function guardJsonParse(text) {
   try {
     return JSON.parse(text);
@@ -111,12 +95,12 @@ export function guardUrlParts(input, base) {
 }
 
 /**
- * The `fetch` init of one attempt. A member left `undefined` counts as not given (the caller's
- * `fetchOptions`, already checked, where given).
+ * The `fetch` init of one request (each attempt adds its own signal). A member left `undefined`
+ * counts as not given (the caller's `fetchOptions`, already checked, where given).
  */
-export function fetchInit(method, headers, body, noStore, signal, credentials, mode, referrer, referrerPolicy, integrity) {
+export function fetchInit(method, headers, body, noStore, credentials, mode, referrer, referrerPolicy, integrity) {
   const cache = noStore ? "no-store" : undefined;
-  return { method, headers, body, cache, redirect: "error", signal, credentials, mode, referrer, referrerPolicy, integrity };
+  return { method, headers, body, cache, redirect: "error", credentials, mode, referrer, referrerPolicy, integrity };
 }
 
 export function guardUrl(input, base) {
