@@ -9,7 +9,7 @@
 //
 // pkg/'s wasm has no names (wasm-opt drops the name section). For the item list the script
 // rebuilds a named copy of the same wasm: wasm-bindgen on target/wasm32-unknown-unknown/release/
-// (built with strip = "debuginfo", so its name section is kept; SIZE_TOP_ITEMS=N lists N items), then `wasm-opt -Oz --converge --low-memory-unused -g`
+// (built with strip = "debuginfo", so its name section is kept; SIZE_TOP_ITEMS=N lists N items), then `wasm-opt --flatten --rereloop -Oz -Oz --converge --low-memory-unused -g` (build.sh's passes)
 // and the build's short import and export names (scripts/minify-wasm-names.mjs), and checks that
 // the copy's code section is byte-for-byte pkg/'s before trusting the names. Without
 // wasm-bindgen it reads target/'s wasm itself (names right, sizes from before wasm-bindgen and
@@ -255,7 +255,7 @@ function namedWasm(pkgWasm, scratch) {
   const named = join(scratch, "named.wasm");
   try {
     execFileSync(bindgen, ["--target", "web", "--no-typescript", "--out-dir", scratch, "--out-name", NAME, target], { stdio: "pipe" });
-    execFileSync(wasmOpt, ["-Oz", "--converge", "--low-memory-unused", "-g", join(scratch, `${NAME}_bg.wasm`), "-o", named], { stdio: "pipe" });
+    execFileSync(wasmOpt, ["--flatten", "--rereloop", "-Oz", "-Oz", "--converge", "--low-memory-unused", "-g", join(scratch, `${NAME}_bg.wasm`), "-o", named], { stdio: "pipe" });
     // As the build does, so that the import and export sections are pkg/'s too.
     execFileSync(process.execPath, [join(ROOT, "scripts", "minify-wasm-names.mjs"), named, join(scratch, `${NAME}.js`)], { stdio: "pipe" });
   } catch (error) {
@@ -269,7 +269,7 @@ function namedWasm(pkgWasm, scratch) {
   const wasm = parseWasm(readFileSync(named));
   const same = wasm.codeBytes !== null && pkgWasm.codeBytes !== null && Buffer.compare(wasm.codeBytes, pkgWasm.codeBytes) === 0;
   const note = same
-    ? `names from a copy rebuilt from ${TARGET_WASM} with wasm-bindgen, \`wasm-opt -Oz --converge -g\` and short import and export names; ` +
+    ? `names from a copy rebuilt from ${TARGET_WASM} with wasm-bindgen, build.sh's \`wasm-opt\` passes with -g and short import and export names; ` +
       "its code section is byte-for-byte pkg/'s, so the sizes are pkg/'s"
     : `WARNING: ${TARGET_WASM} is not the build in pkg/ (its rebuilt code section differs): ` +
       "the items below describe target/; rebuild with bash scripts/build.sh";

@@ -621,3 +621,33 @@ test("configure sends the resources that were checked: a getter read once, whate
     const sent = bench.emulator.requests.filter((r) => r.method === "POST");
     assert.deepEqual(sent.map((r) => [r.path, r.json]), [["/v3/connections/conn_x/configure", { resources: [{ id: "checked" }] }]]);
   }));
+
+test("a fetch that changes the init it was given: the retry sends the request as built, not as changed", LIMIT, () =>
+  withPage({}, async (page) => {
+    bench.emulator.reset();
+    bench.emulator.script({ body: CONNECTION });
+    const result = await page.evaluate(async ({ baseURL, apiKey }) => {
+      const seen = [];
+      const auth = (headers) => Object.keys(headers).find((name) => name.toLowerCase() === "authorization");
+      const fetch = (url, init) => {
+        seen.push({ method: init.method, authorization: init.headers[auth(init.headers)] ?? null, cache: init.cache ?? null });
+        if (seen.length === 1) {
+          init.method = "PUT";
+          init.cache = "reload";
+          delete init.headers[auth(init.headers)];
+          return Promise.resolve(new Response("", { status: 503 }));
+        }
+        return globalThis.fetch(url, init);
+      };
+      const client = new window.sm.Supermemory({ baseURL, apiKey, dangerouslyAllowBrowser: true, fetch });
+      try {
+        const value = await client.connections.getByID("conn_x", { maxRetries: 1 });
+        return { ok: true, id: value.id, seen };
+      } catch (error) {
+        return { ok: false, code: error.code, message: error.message, seen };
+      }
+    }, { baseURL: bench.emulator.url, apiKey: EMULATOR_API_KEY });
+    assert.equal(result.ok, true, show(result));
+    const sent = { method: "GET", authorization: `Bearer ${EMULATOR_API_KEY}`, cache: "no-store" };
+    assert.deepEqual(result.seen, [sent, sent], show(result));
+  }));
