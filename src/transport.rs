@@ -145,7 +145,6 @@ impl Transport<'_> {
 
 /// One request and its retries, without I/O: [`Exchange::next`] takes what the last step brought
 /// and says what to do next.
-#[derive(Debug)]
 pub struct Exchange {
     url: JsValue,
     init: JsValue,
@@ -155,6 +154,18 @@ pub struct Exchange {
     policy: RetryPolicy,
     max_retries: u32,
     retries: u32,
+}
+
+/// Leaves out the `fetch` init: its headers carry the API key.
+impl core::fmt::Debug for Exchange {
+    fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
+        f.debug_struct("Exchange")
+            .field("timeout_ms", &self.timeout_ms)
+            .field("policy", &self.policy)
+            .field("retries", &self.retries)
+            .field("max_retries", &self.max_retries)
+            .finish_non_exhaustive()
+    }
 }
 
 /// What the last step of an exchange brought.
