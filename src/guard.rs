@@ -26,6 +26,9 @@ extern "C" {
     fn guard_prototype_of(value: &JsValue) -> JsValue;
     #[wasm_bindgen(js_name = guardCall)]
     fn guard_call(function: &Function, this: &JsValue, args: &Array) -> JsValue;
+    /// The global object: `globalThis`.
+    #[wasm_bindgen(js_name = globalObject)]
+    pub fn global() -> JsValue;
     #[wasm_bindgen(js_name = guardJsonParse)]
     fn guard_json_parse(text: &JsValue) -> JsValue;
     #[wasm_bindgen(js_name = guardJsonStringify)]

@@ -64,7 +64,7 @@ pub enum Completion {
 }
 
 fn window() -> Result<web_sys::Window, Error> {
-    let global: JsValue = js_sys::global().into();
+    let global = crate::guard::global();
     let has_window = guard::get(&global, "window")
         .map(|w| w.is_object())
         .unwrap_or(false);
@@ -108,7 +108,7 @@ fn new_nonce() -> Result<String, Error> {
             "crypto.getRandomValues is not available here",
         )
     };
-    let crypto = guard::get(&js_sys::global(), "crypto").map_err(|_| unavailable())?;
+    let crypto = guard::get(&guard::global(), "crypto").map_err(|_| unavailable())?;
     let fill: js_sys::Function = guard::get(&crypto, "getRandomValues")
         .ok()
         .filter(JsValue::is_function)

@@ -74,7 +74,7 @@ pub fn open() -> Option<JsValue> {
     if !cfg!(target_arch = "wasm32") {
         return None;
     }
-    let global: JsValue = js_sys::global().into();
+    let global = crate::guard::global();
     let open: Function = guard::get(&global, "open")
         .ok()
         .filter(JsValue::is_function)?
@@ -129,7 +129,7 @@ impl Channel {
                 "BroadcastChannel is not available here; connectInPopup needs it",
             )
         };
-        let global: JsValue = js_sys::global().into();
+        let global = crate::guard::global();
         let constructor: Function = guard::get(&global, "BroadcastChannel")
             .ok()
             .filter(JsValue::is_function)
@@ -305,7 +305,7 @@ pub async fn report_return(
         if let Some(ack) = channel.take("ack", nonce) {
             let text = |key: &str| guard::property(&ack, key).as_string().unwrap_or_default();
             let ids = (text("provider"), text("connectionId"));
-            let global: JsValue = js_sys::global().into();
+            let global = crate::guard::global();
             close(&global);
             return Ok(Some(ids));
         }

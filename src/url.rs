@@ -148,7 +148,7 @@ fn host(global: &JsValue) -> Host {
 /// Tells a browser page or worker from Node, Deno or SSR, and reads the page's base URL now
 /// (`history.pushState` may have moved it since the last call).
 pub fn detect_environment(urls: &dyn UrlParser) -> Environment<'_> {
-    let global: JsValue = js_sys::global().into();
+    let global = crate::guard::global();
     let host = host(&global);
     let page_url = match host {
         Host::Page => global_property(&global_property(&global, "document"), "baseURI").as_string(),

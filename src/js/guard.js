@@ -23,6 +23,11 @@ export function guardError() {
   return error;
 }
 
+/** The global object (a window, a worker's global, or Node's and Deno's). */
+export function globalObject() {
+  return globalThis;
+}
+
 export function guardGet(target, key) {
   try {
     return Reflect.get(target, key);
