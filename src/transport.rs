@@ -274,30 +274,48 @@ impl Exchange {
 
     /// An attempt's result: the answer, or the error of the stage where it failed.
     fn read(&self, result: &JsValue) -> Result<HttpAnswer, Error> {
+        let stage = property(result, "stage").as_f64();
         if let Some(status) = property(result, "status").as_f64() {
-            return Ok(HttpAnswer {
-                status: status as u16,
-                retry_after: retry_after_from_headers(|name| property(result, name).as_string()),
-                text: property(result, "text"),
+            // An answer with a stage is one whose `Retry-After` could not be read: that fails
+            // the attempt only when `retry-after-ms` gives no hint (`Retry-After` is read then).
+            let mut unreadable = false;
+            let retry_after = retry_after_from_headers(|name| {
+                unreadable = name == "retry-after" && stage.is_some();
+                property(result, name).as_string()
             });
-        }
-        if let Some(aborted) = caller_abort(self.signal.as_ref()) {
-            return Err(aborted);
-        }
-        if property(result, "timedOut").is_truthy() {
-            let message = text!("no complete answer within ", self.timeout_ms, " ms");
-            return Err(Error::new(ErrorCode::Timeout, message));
-        }
-        let what = match property(result, "stage").as_f64() {
-            Some(stage) if stage < 2.0 => "fetch failed before sending the request",
-            Some(stage) if stage < 3.0 => {
-                "the request failed: network error, CORS refusal, or a redirect"
+            if !unreadable {
+                return Ok(HttpAnswer {
+                    status: status as u16,
+                    retry_after,
+                    text: property(result, "text"),
+                });
             }
-            Some(stage) if stage < 4.0 => "the fetch function's Response could not be read",
-            Some(stage) if stage < 5.0 => "the answer's body could not be read",
-            _ => "the connection broke while reading the answer",
+        }
+        Err(self.failure(stage.unwrap_or(5.0), property(result, "cause")))
+    }
+
+    /// The error of an attempt that failed at `stage` (0: its timeout): the caller's abort
+    /// first, then the timeout, else `connection` with what failed.
+    fn failure(&self, stage: f64, cause: JsValue) -> Error {
+        if let Some(aborted) = caller_abort(self.signal.as_ref()) {
+            return aborted;
+        }
+        if stage < 1.0 {
+            let message = text!("no complete answer within ", self.timeout_ms, " ms");
+            return Error::new(ErrorCode::Timeout, message);
+        }
+        let what = if stage < 2.0 {
+            "fetch failed before sending the request"
+        } else if stage < 3.0 {
+            "the request failed: network error, CORS refusal, or a redirect"
+        } else if stage < 4.0 {
+            "the fetch function's Response could not be read"
+        } else if stage < 5.0 {
+            "the answer's body could not be read"
+        } else {
+            "the connection broke while reading the answer"
         };
-        Err(Error::new(ErrorCode::Connection, what).with_cause(property(result, "cause")))
+        Error::new(ErrorCode::Connection, what).with_cause(cause)
     }
 }
 

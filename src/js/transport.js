@@ -23,9 +23,10 @@ function listen(signal, stop, add) {
  * One attempt: `fetch(url, init)` (or the caller's `fetcher`) with a fresh abort signal that the
  * timeout, the caller's `signal` and `dropped` (a Rust future that was dropped) abort, then the
  * whole body as text. Resolves to `{ status, text, "retry-after-ms", "retry-after" }` (the two
- * hints only for an answer that is not 2xx) or to `{ stage, cause, timedOut }`: 1 fetch threw,
- * 2 its promise rejected, 3 the Response could not be read, 4 its body could not be started,
- * 5 the body failed.
+ * hints only for an answer that is not 2xx; with `stage: 3` and the `cause` when `Retry-After`
+ * could not be read) or to `{ stage, cause }`: 0 the attempt timed out, 1 fetch threw, 2 its
+ * promise rejected, 3 the Response could not be read, 4 its body could not be started, 5 the
+ * body failed.
  */
 export async function attempt(url, init, fetcher, signal, timeout, dropped) {
   let stage = 1;
@@ -34,20 +35,24 @@ export async function attempt(url, init, fetcher, signal, timeout, dropped) {
   const controller = new AbortController();
   const stop = () => controller.abort();
   try {
+    // Listening before anything can abort: a signal-like object may call its listener at once.
+    const ended = new Promise((_, reject) => controller.signal.addEventListener("abort", reject));
+    ended.catch(() => {});
+    // `Promise.resolve` adopts what came from outside (it throws at once for a promise whose
+    // `constructor` getter throws: a failure of the current stage).
+    const settle = (value) => Promise.race([Promise.resolve(value), ended]);
     timer = setTimeout(() => {
       timedOut = true;
       stop();
     }, timeout);
     listen(signal, stop, true);
     listen(dropped, stop, true);
-    const ended = new Promise((_, reject) => controller.signal.addEventListener("abort", reject));
-    ended.catch(() => {});
-    const settle = (value) => Promise.race([value, ended]);
+    if (signal?.aborted || dropped?.aborted) stop();
     // The init and its headers are copied for each attempt: a caller's fetch may change them.
     const request = { ...init, headers: Object.assign(Object.create(null), init.headers), signal: controller.signal };
-    const sent = fetcher ? Reflect.apply(fetcher, undefined, [url, request]) : fetch(url, request);
+    const sent = settle(fetcher ? Reflect.apply(fetcher, undefined, [url, request]) : fetch(url, request));
     stage = 2;
-    const response = await settle(sent);
+    const response = await sent;
     stage = 3;
     if (typeof response !== "object" || response === null) throw "the fetch function did not return a Response";
     const status = response.status;
@@ -58,9 +63,16 @@ export async function attempt(url, init, fetcher, signal, timeout, dropped) {
       const get = headers.get;
       if (typeof get !== "function") throw "the Response's headers have no get method";
       for (const name of ["retry-after-ms", "retry-after"]) {
-        const value = Reflect.apply(get, headers, [name]);
-        if (value != null && typeof value !== "string") throw "a Response header is not a string";
-        answer[name] = value ?? undefined;
+        try {
+          const value = Reflect.apply(get, headers, [name]);
+          if (value != null && typeof value !== "string") throw "a Response header is not a string";
+          answer[name] = value ?? undefined;
+        } catch (cause) {
+          // `Retry-After` counts only when `retry-after-ms` gives no hint: the module decides.
+          if (name === "retry-after-ms") throw cause;
+          answer.stage = 3;
+          answer.cause = cause;
+        }
       }
     }
     stage = 4;
@@ -72,11 +84,13 @@ export async function attempt(url, init, fetcher, signal, timeout, dropped) {
     answer.text = typeof text === "string" ? text : "";
     return answer;
   } catch (cause) {
-    return { stage, cause, timedOut };
+    return { stage: timedOut ? 0 : stage, cause };
   } finally {
     clearTimeout(timer);
     listen(signal, stop, false);
     listen(dropped, stop, false);
+    // Ends whatever the attempt left open (a body not read after a failure).
+    stop();
   }
 }
 

@@ -105,6 +105,18 @@ const TRIGGERS = [
   ["constructor-throws", "global"],
 ];
 
+/** The message each trigger row ends with: where the attempt failed. */
+const TRIGGER_MESSAGE = {
+  proxy: "the fetch function's Response could not be read",
+  "status-throws": "the fetch function's Response could not be read",
+  "status-symbol": "the fetch function's Response could not be read",
+  "429-headers-throws": "the fetch function's Response could not be read",
+  "429-headers-plain": "the fetch function's Response could not be read",
+  "429-get-throws": "the fetch function's Response could not be read",
+  "429-get-number": "the fetch function's Response could not be read",
+  "constructor-throws": "fetch failed before sending the request",
+};
+
 const through = (where) => (where === "global" ? "a wrapped global fetch (no fetch option)" : "the fetch option");
 
 for (const [kind, where] of TRIGGERS) {
@@ -117,6 +129,7 @@ for (const [kind, where] of TRIGGERS) {
         const result = await page.run({ ...spec, hostile: kind, where, guardMs: TIMEOUT_MS + MARGIN_MS });
         assertSettled(result, TIMEOUT_MS + MARGIN_MS, page);
         assertRejected(result, "connection");
+        assert.equal(result.message, TRIGGER_MESSAGE[kind], show(result));
         assert.equal(result.fetchCalls, 1, `maxRetries: 0 makes one attempt: ${show(result)}`);
         assertClean(page, result);
       }));
@@ -650,4 +663,63 @@ test("a fetch that changes the init it was given: the retry sends the request as
     assert.equal(result.ok, true, show(result));
     const sent = { method: "GET", authorization: `Bearer ${EMULATOR_API_KEY}`, cache: "no-store" };
     assert.deepEqual(result.seen, [sent, sent], show(result));
+  }));
+
+test("a 429 whose retry-after-ms gives the hint: a Retry-After that cannot be read is not read, and a live create is retried after the hint", LIMIT, () =>
+  withPage({}, async (page) => {
+    bench.emulator.reset();
+    bench.emulator.script({ body: { id: "conn_web" } });
+    const result = await page.evaluate(async ({ baseURL, apiKey }) => {
+      let calls = 0;
+      const fetch = (url, init) => {
+        calls += 1;
+        if (calls > 1) return globalThis.fetch(url, init);
+        const response = new Response(JSON.stringify({ error: "Too many requests" }), { status: 429 });
+        const get = (name) => {
+          if (name === "retry-after-ms") return "1";
+          throw new Error("Retry-After threw (on purpose)");
+        };
+        Object.defineProperty(response.headers, "get", { value: get });
+        return Promise.resolve(response);
+      };
+      try {
+        const value = await window.sm.createConnection("web-crawler", {
+          baseURL, apiKey, dangerouslyAllowBrowser: true, fetch, metadata: { startUrl: "https://example.com" },
+        });
+        return { ok: true, id: value.id, calls };
+      } catch (error) {
+        return { ok: false, code: error.code, message: error.message, calls };
+      }
+    }, { baseURL: bench.emulator.url, apiKey: EMULATOR_API_KEY });
+    assert.deepEqual(result, { ok: true, id: "conn_web", calls: 2 });
+  }));
+
+test("a signal-like object that calls its listener as it is added, with a fetch that never answers: the call still ends", LIMIT, () =>
+  withPage({}, async (page) => {
+    bench.emulator.reset();
+    const started = Date.now();
+    const result = await page.evaluate(async ({ baseURL, apiKey }) => {
+      const SignalLike = class {
+        aborted = false;
+        addEventListener(type, listener) {
+          listener();
+        }
+        removeEventListener() {}
+      };
+      const signal = new SignalLike();
+      const fetch = () => new Promise(() => {});
+      const client = new window.sm.Supermemory({ baseURL, apiKey, dangerouslyAllowBrowser: true, fetch, timeout: 60_000 });
+      try {
+        await client.connections.getByID("conn_x", { signal, maxRetries: 0 });
+        return { ok: true };
+      } catch (error) {
+        return { ok: false, code: error.code, message: error.message };
+      }
+    }, { baseURL: bench.emulator.url, apiKey: EMULATOR_API_KEY });
+    assert.deepEqual(result, {
+      ok: false,
+      code: "connection",
+      message: "the request failed: network error, CORS refusal, or a redirect",
+    });
+    assert.ok(Date.now() - started < 10_000, "the call waited for its 60 s timeout");
   }));
