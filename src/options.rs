@@ -100,7 +100,7 @@ pub struct FetchOptions {
 }
 
 /// Checked `ClientOptions`.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Clone, PartialEq)]
 pub struct ClientConfig {
     /// The API key, when one is given.
     pub api_key: Option<ApiKey>,
@@ -116,6 +116,27 @@ pub struct ClientConfig {
     pub fetch: Option<Handle>,
     /// Request settings from `fetchOptions`.
     pub fetch_options: FetchOptions,
+}
+
+/// Prints the header names of `default_headers`, not their values: a caller may put a token
+/// there, as the API key is kept out.
+impl fmt::Debug for ClientConfig {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let header_names: Vec<&str> = self
+            .default_headers
+            .iter()
+            .map(|(n, _)| n.as_str())
+            .collect();
+        f.debug_struct("ClientConfig")
+            .field("api_key", &self.api_key)
+            .field("base_url", &self.base_url)
+            .field("timeout_ms", &self.timeout_ms)
+            .field("max_retries", &self.max_retries)
+            .field("default_headers", &header_names)
+            .field("fetch", &self.fetch)
+            .field("fetch_options", &self.fetch_options)
+            .finish()
+    }
 }
 
 /// Checked `RequestOptions`.

@@ -85,7 +85,6 @@ pub struct HttpAnswer {
 }
 
 /// Everything one request needs from the caller's settings.
-#[derive(Debug)]
 pub struct Transport<'a> {
     /// The API key for `Authorization: Bearer`, if any.
     pub api_key: Option<&'a ApiKey>,

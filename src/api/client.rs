@@ -199,6 +199,20 @@ mod tests {
     use crate::error::ErrorCode;
 
     #[test]
+    fn debug_output_shows_neither_the_key_nor_header_values() {
+        let client = Client::builder()
+            .api_key("sm_secret_key")
+            .base_url("https://proxy.example.com")
+            .default_header("x-session", "session_secret_token")
+            .build()
+            .unwrap();
+        let printed = format!("{client:?}");
+        assert!(printed.contains("x-session"), "{printed}");
+        assert!(!printed.contains("sm_secret_key"), "{printed}");
+        assert!(!printed.contains("session_secret_token"), "{printed}");
+    }
+
+    #[test]
     fn build_checks_every_setting_outside_the_browser_too() {
         let client = Client::builder()
             .base_url("https://proxy.example.com/api/supermemory/")
