@@ -32,9 +32,10 @@ export async function attempt(url, init, fetcher, signal, timeout, dropped) {
   let stage = 1;
   let timedOut = false;
   let timer;
-  const controller = new AbortController();
-  const stop = () => controller.abort();
+  let controller;
+  const stop = () => controller?.abort();
   try {
+    controller = new AbortController();
     // Listening before anything can abort: a signal-like object may call its listener at once.
     const ended = new Promise((_, reject) => controller.signal.addEventListener("abort", reject));
     ended.catch(() => {});

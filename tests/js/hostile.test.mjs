@@ -723,3 +723,23 @@ test("a signal-like object that calls its listener as it is added, with a fetch 
     });
     assert.ok(Date.now() - started < 10_000, "the call waited for its 60 s timeout");
   }));
+
+test("a page without AbortController: the call rejects with a SupermemoryError (connection), not a TypeError", LIMIT, () =>
+  withPage({}, async (page) => {
+    bench.emulator.reset();
+    const result = await page.evaluate(async ({ baseURL, apiKey }) => {
+      const saved = globalThis.AbortController;
+      delete globalThis.AbortController;
+      try {
+        const client = new window.sm.Supermemory({ baseURL, apiKey, dangerouslyAllowBrowser: true, maxRetries: 0 });
+        await client.connections.getByID("conn_x");
+        return { ok: true };
+      } catch (error) {
+        return { ok: false, name: error.name, code: error.code, message: error.message };
+      } finally {
+        globalThis.AbortController = saved;
+      }
+    }, { baseURL: bench.emulator.url, apiKey: EMULATOR_API_KEY });
+    assert.deepEqual(result, { ok: false, name: "SupermemoryError", code: "connection", message: "fetch failed before sending the request" });
+    assert.equal(bench.emulator.requests.length, 0, "nothing is sent");
+  }));
