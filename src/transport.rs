@@ -214,7 +214,7 @@ impl Exchange {
     pub fn next(&mut self, outcome: Outcome) -> Result<Next<HttpAnswer>, Error> {
         let failure = match outcome {
             Outcome::Start | Outcome::Paused(true) => return self.send(),
-            Outcome::Paused(false) => return Err(self.aborted()),
+            Outcome::Paused(false) => return Err(aborted(self.signal.as_ref())),
             Outcome::Attempt(result) => match self.read(&result) {
                 Ok(answer) if (200..300).contains(&answer.status) => return Ok(Next::Done(answer)),
                 Ok(answer) => error_from_answer(&answer),
@@ -264,11 +264,6 @@ impl Exchange {
             Some(aborted) => Err(aborted),
             None => Ok(Next::Send),
         }
-    }
-
-    /// The caller's abort, or a plain one when the pause ended otherwise.
-    fn aborted(&self) -> Error {
-        aborted(self.signal.as_ref())
     }
 
     /// An attempt's result: the answer, or the error of the stage where it failed.
@@ -358,8 +353,10 @@ impl Machine for Exchange {
     }
 }
 
-/// Aborts the pending attempt or pause when the future that runs it is dropped.
-struct AbortOnDrop(Option<AbortController>);
+/// Aborts the pending attempt or pause when the future that runs it is dropped. Dropped after
+/// the future has finished, it aborts a signal nobody listens to any more (an attempt and a
+/// pause remove their listeners however they end).
+struct AbortOnDrop(AbortController);
 
 impl AbortOnDrop {
     /// A new controller, and the signal that tells `transport.js` the future was dropped.
@@ -372,16 +369,14 @@ impl AbortOnDrop {
             .with_cause(e)
         })?;
         let signal = controller.signal();
-        Ok((AbortOnDrop(Some(controller)), signal))
+        Ok((AbortOnDrop(controller), signal))
     }
 }
 
 impl Drop for AbortOnDrop {
     fn drop(&mut self) {
-        if let Some(controller) = self.0.take() {
-            // A plain reason: the request is dropped, nobody reads why.
-            controller.abort_with_reason(&JsValue::NULL);
-        }
+        // A plain reason: the request is dropped, nobody reads why.
+        self.0.abort_with_reason(&JsValue::NULL);
     }
 }
 
@@ -392,40 +387,36 @@ impl Drop for AbortOnDrop {
 ///
 /// The machine's failure.
 pub async fn drive<M: Machine>(machine: &mut M) -> Result<M::Output, Error> {
-    let (mut on_drop, dropped_signal) = AbortOnDrop::new()?;
+    let (_on_drop, dropped) = AbortOnDrop::new()?;
     let mut outcome = Outcome::Start;
     loop {
-        let step = machine.advance(outcome);
+        let step = machine.advance(outcome)?;
         let exchange = machine.exchange();
         outcome = match step {
-            Ok(Next::Send) => {
+            Next::Send => {
                 let sent = js_attempt(
                     &exchange.url,
                     &exchange.init,
                     &exchange.fetch,
                     &exchange.signal_value(),
                     exchange.timeout_ms,
-                    &dropped_signal,
+                    &dropped,
                 );
                 // An attempt never rejects.
                 Outcome::Attempt(JsFuture::from(sent).await.unwrap_or(JsValue::UNDEFINED))
             }
-            Ok(Next::Pause(milliseconds)) => {
-                let paused = js_pause(milliseconds, &exchange.signal_value(), &dropped_signal);
-                let slept = JsFuture::from(paused).await.ok();
-                Outcome::Paused(slept.and_then(|s| s.as_bool()) == Some(true))
+            Next::Pause(milliseconds) => {
+                let paused = js_pause(milliseconds, &exchange.signal_value(), &dropped);
+                Outcome::Paused(slept(paused).await)
             }
-            Ok(Next::Done(output)) => {
-                // Nothing is pending any more.
-                on_drop.0 = None;
-                return Ok(output);
-            }
-            Err(error) => {
-                on_drop.0 = None;
-                return Err(error);
-            }
+            Next::Done(output) => return Ok(output),
         };
     }
+}
+
+/// Whether a `transport.js` pause ran its course.
+async fn slept(pause: Promise) -> bool {
+    JsFuture::from(pause).await.ok().and_then(|s| s.as_bool()) == Some(true)
 }
 
 /// Waits `milliseconds` (the Rust API's popup polling); the caller's abort ends it at once with
@@ -435,12 +426,9 @@ pub async fn drive<M: Machine>(machine: &mut M) -> Result<M::Output, Error> {
 ///
 /// `aborted` when `signal` is or becomes aborted.
 pub async fn sleep(milliseconds: u32, signal: Option<&AbortSignal>) -> Result<(), Error> {
-    let (mut on_drop, dropped_signal) = AbortOnDrop::new()?;
+    let (_on_drop, dropped) = AbortOnDrop::new()?;
     let signal_value = signal.cloned().map_or(JsValue::UNDEFINED, JsValue::from);
-    let paused = js_pause(milliseconds, &signal_value, &dropped_signal);
-    let slept = JsFuture::from(paused).await.ok().and_then(|s| s.as_bool());
-    on_drop.0 = None;
-    if slept == Some(true) {
+    if slept(js_pause(milliseconds, &signal_value, &dropped)).await {
         return Ok(());
     }
     Err(aborted(signal))
