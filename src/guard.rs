@@ -33,8 +33,6 @@ extern "C" {
     fn guard_json_parse(text: &JsValue) -> JsValue;
     #[wasm_bindgen(js_name = guardJsonStringify)]
     fn guard_json_stringify(value: &JsValue) -> JsValue;
-    #[wasm_bindgen(js_name = guardUrl)]
-    fn guard_url(input: &str, base: Option<&str>) -> JsValue;
     #[wasm_bindgen(js_name = guardUrlParts)]
     fn guard_url_parts(input: &str, base: Option<&str>) -> Option<String>;
     /// The `fetch` init of one request (see `src/js/guard.js`).
@@ -122,9 +120,4 @@ pub fn url_parts(input: &str, base: Option<&str>) -> Option<String> {
     let parts = guard_url_parts(input, base);
     // A failed parse leaves its exception aside: take it, so the next guarded call starts clean.
     outcome(JsValue::UNDEFINED).ok().and(parts)
-}
-
-/// `new URL(input, base)`.
-pub fn url(input: &str, base: Option<&str>) -> Result<web_sys::Url, JsValue> {
-    outcome(guard_url(input, base)).map(JsCast::unchecked_into)
 }

@@ -12,7 +12,6 @@ use crate::answers::CreatedConnection;
 use crate::error::{self, Error};
 use crate::input::Reader;
 use crate::js_object::JsObject;
-use crate::oauth::Completion;
 use crate::provider::Provider;
 use crate::request::CreateCall;
 use crate::transport::{drive, Exchange, HttpAnswer, Machine, Next, Outcome};
@@ -389,13 +388,12 @@ fn after_create(
             let redirected = oauth::finish_start(nonce.as_deref(), provider, &connection, allowed)?;
             Ok(started(redirected, &connection))
         }
-        AfterCreate::Popup(None) => Ok(Completed {
-            ok: true,
-            error: None,
-            connection_id: Some(connection.id),
-            provider: Some(provider.as_str().into()),
-        }
-        .to_js()),
+        // A provider without OAuth: completeOAuth's `{ ok, connectionId, provider }` at once.
+        AfterCreate::Popup(None) => Ok(JsObject::new()
+            .set("ok", &JsValue::TRUE)
+            .text("connectionId", &connection.id)
+            .text("provider", provider.as_str())
+            .build()),
         // The JavaScript layer points its popup at the checked link and waits for the return.
         AfterCreate::Popup(Some(flow)) => {
             let target = oauth::checked_auth_link(&connection, &flow.allowed)?;
@@ -459,58 +457,6 @@ pub fn redirect_to_auth_link(connection: JsValue, options: JsValue) -> Result<Js
     .map_err(Error::into_js)
 }
 
-/// What `completeOAuth` and `connectInPopup` resolve to.
-struct Completed {
-    ok: bool,
-    error: Option<String>,
-    connection_id: Option<String>,
-    provider: Option<String>,
-}
-
-impl Completed {
-    /// `{ ok, error?, connectionId?, provider? }`.
-    fn to_js(&self) -> JsValue {
-        JsObject::new()
-            .set("ok", &JsValue::from_bool(self.ok))
-            .text_if("error", self.error.as_deref())
-            .text_if("connectionId", self.connection_id.as_deref())
-            .text_if("provider", self.provider.as_deref())
-            .build()
-    }
-
-    /// How a round trip came back (a popup's return is handed to the JavaScript layer before
-    /// this; here it would read as `state_mismatch`).
-    fn from(completion: Completion) -> Completed {
-        match completion {
-            Completion::Connected {
-                connection_id,
-                provider,
-            } => Completed {
-                ok: true,
-                error: None,
-                connection_id: Some(connection_id),
-                provider: Some(provider),
-            },
-            Completion::Failed {
-                error,
-                connection_id,
-                provider,
-            } => Completed {
-                ok: false,
-                error: Some(error),
-                connection_id,
-                provider,
-            },
-            Completion::FromPopup { .. } => Completed {
-                ok: false,
-                error: Some("state_mismatch".into()),
-                connection_id: None,
-                provider: None,
-            },
-        }
-    }
-}
-
 /// `completeOAuth(url?)`: `null` on an ordinary page load, else how the round trip ended; for a
 /// popup's return, `{ popupReturn: { nonce, error? } }`, which the JavaScript layer reports to
 /// the opener.
@@ -519,17 +465,7 @@ pub fn complete_oauth(url: JsValue) -> Result<JsValue, JsValue> {
     let mut reader = Reader::new();
     (|| {
         let url = read_return_url(&mut reader, &url)?;
-        Ok(match oauth::complete(url.as_deref())? {
-            None => JsValue::NULL,
-            Some(Completion::FromPopup { nonce, error }) => {
-                let popup_return = JsObject::new()
-                    .text("nonce", &nonce)
-                    .text_if("error", error.as_deref())
-                    .build();
-                JsObject::new().set("popupReturn", &popup_return).build()
-            }
-            Some(completion) => Completed::from(completion).to_js(),
-        })
+        oauth::complete_js(url.as_deref())
     })()
     .map_err(Error::into_js)
 }

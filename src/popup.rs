@@ -18,9 +18,6 @@ use crate::guard;
 use crate::js_object::JsObject;
 use crate::transport::sleep;
 
-/// The query parameter that marks a popup's return.
-pub const POPUP_PARAM: &str = "sm_oauth_popup";
-
 /// The channel both sides of a popup round trip talk on.
 const CHANNEL: &str = "supermemory-connections:oauth";
 

@@ -107,11 +107,3 @@ export function fetchInit(method, headers, body, noStore, credentials, mode, ref
   const cache = noStore ? "no-store" : undefined;
   return { method, headers, body, cache, redirect: "error", credentials, mode, referrer, referrerPolicy, integrity };
 }
-
-export function guardUrl(input, base) {
-  try {
-    return base === undefined ? new URL(input) : new URL(input, base);
-  } catch (error) {
-    fail(error);
-  }
-}
