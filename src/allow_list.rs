@@ -61,11 +61,11 @@ fn parse_entry(value: &Value, field: &str, urls: &dyn UrlParser) -> Result<Allow
     let Value::String(text) = value else {
         return Err(Error::expected(field, "a string", value));
     };
-    let host_char = |c: char| c.is_ascii_alphanumeric() || c == '-' || c == '.';
-    if !text.is_empty()
-        && text.chars().all(host_char)
-        && !text.starts_with('.')
-        && !text.ends_with('.')
+    let host_byte = |b: &u8| b.is_ascii_alphanumeric() || *b == b'-' || *b == b'.';
+    let bytes = text.as_bytes();
+    if bytes.iter().all(host_byte)
+        && bytes.first().is_some_and(|b| *b != b'.')
+        && bytes.last() != Some(&b'.')
     {
         return Ok(AllowedEntry::Host(text.to_ascii_lowercase()));
     }
@@ -73,7 +73,7 @@ fn parse_entry(value: &Value, field: &str, urls: &dyn UrlParser) -> Result<Allow
         .parse(text, None)
         .filter(|url| url.is_http() && url.is_loopback() && !url.has_credentials())
         .filter(|url| url.pathname == "/" && url.search.is_empty() && url.hash.is_empty())
-        .filter(|url| text.trim_end_matches('/').eq_ignore_ascii_case(&url.origin));
+        .filter(|url| crate::text::trim_end_slashes(text).eq_ignore_ascii_case(&url.origin));
     match origin {
         Some(url) => Ok(AllowedEntry::Origin(url.origin)),
         None => Err(Error::invalid_at(field, " must be a bare host name such as api.notion.com (https only), or a loopback origin such as http://127.0.0.1:8080")),

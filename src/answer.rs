@@ -61,12 +61,7 @@ pub fn error_from_answer(answer: &HttpAnswer) -> Error {
     let message = match api_message {
         Some(text) => text,
         None if matches!(body, Value::Undefined)
-            && !answer
-                .text
-                .as_string()
-                .unwrap_or_default()
-                .trim()
-                .is_empty() =>
+            && !crate::text::trim(&answer.text.as_string().unwrap_or_default()).is_empty() =>
         {
             text!(
                 "the API answered ",

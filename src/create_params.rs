@@ -188,7 +188,7 @@ pub fn check_redirect_url(text: &str, urls: &dyn UrlParser) -> Result<String, Er
             "redirectUrl must not contain a user name or password",
         ));
     }
-    if !url.hash.is_empty() || text.contains('#') {
+    if !url.hash.is_empty() || crate::text::has_any(text, b"#") {
         return Err(Error::invalid(
             "redirectUrl",
             "redirectUrl must not have a fragment (#...)",

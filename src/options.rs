@@ -244,14 +244,14 @@ fn parse_base_url(value: &Value, env: &Environment) -> Result<(String, bool), Er
             "baseURL must not contain a user name or password",
         ));
     }
-    if !url.search.is_empty() || !url.hash.is_empty() || url.href.contains(['?', '#']) {
+    if !url.search.is_empty() || !url.hash.is_empty() || crate::text::has_any(&url.href, b"?#") {
         return Err(Error::invalid(
             "baseURL",
             "baseURL must not have a query or fragment",
         ));
     }
     Ok((
-        url.href.trim_end_matches('/').to_string(),
+        crate::text::trim_end_slashes(&url.href).to_string(),
         url.hostname == API_HOST,
     ))
 }

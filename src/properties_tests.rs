@@ -1419,4 +1419,14 @@ proptest! {
             }
         }
     }
+
+    /// The byte-level and forward-only text helpers agree with `str`'s own.
+    #[test]
+    fn text_helpers_agree_with_str(
+        text in "[ \t\n\u{a0}\u{85}\u{3000}\u{feff}a/#?.é]{0,12}",
+    ) {
+        prop_assert_eq!(crate::text::trim(&text), text.trim());
+        prop_assert_eq!(crate::text::trim_end_slashes(&text), text.trim_end_matches('/'));
+        prop_assert_eq!(crate::text::has_any(&text, b"?#"), text.contains(['?', '#']));
+    }
 }

@@ -18,7 +18,7 @@ pub fn retry_after_from_headers(mut header: impl FnMut(&str) -> Option<String>) 
         if !names_a_word(&value) {
             return None;
         }
-        let at = js_sys::Date::parse(value.trim());
+        let at = js_sys::Date::parse(crate::text::trim(&value));
         let wait = (at - js_sys::Date::now()) / 1000.0;
         (wait.is_finite()).then_some(wait.max(0.0))
     })
@@ -33,14 +33,16 @@ fn names_a_word(text: &str) -> bool {
 
 /// A non-negative decimal number of seconds (or milliseconds), as the headers write them.
 pub fn parse_seconds(text: &str) -> Option<f64> {
-    let text = text.trim();
+    let text = crate::text::trim(text);
     if text.is_empty() || !text.bytes().all(|b| b.is_ascii_digit() || b == b'.') {
         return None;
     }
     // Digits with at most one point, read by hand: `str::parse::<f64>` would add float
     // parsing code to the wasm for a header that is almost always a small integer.
-    let (whole, fraction) = text.split_once('.').unwrap_or((text, ""));
-    if fraction.contains('.') || (whole.is_empty() && fraction.is_empty()) {
+    let point = text.bytes().position(|b| b == b'.').unwrap_or(text.len());
+    let whole = text.get(..point).unwrap_or("");
+    let fraction = text.get(point + 1..).unwrap_or("");
+    if crate::text::has_any(fraction, b".") || (whole.is_empty() && fraction.is_empty()) {
         return None;
     }
     let mut value = 0.0;

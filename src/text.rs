@@ -4,6 +4,34 @@
 #[allow(unused_imports)]
 use crate::prelude::*;
 
+/// `text` without its leading and trailing whitespace, as `str::trim` (Unicode whitespace), read
+/// forwards only: `str::trim` would add reverse UTF-8 decoding and a pattern searcher to the wasm.
+pub fn trim(text: &str) -> &str {
+    let mut start = None;
+    let mut end = 0;
+    for (at, c) in text.char_indices() {
+        if !c.is_whitespace() {
+            start.get_or_insert(at);
+            end = at + c.len_utf8();
+        }
+    }
+    start.and_then(|start| text.get(start..end)).unwrap_or("")
+}
+
+/// `text` without trailing `/`s (bytes: no pattern searcher in the wasm).
+pub fn trim_end_slashes(text: &str) -> &str {
+    let mut end = text.len();
+    while end > 0 && text.as_bytes().get(end - 1) == Some(&b'/') {
+        end -= 1;
+    }
+    text.get(..end).unwrap_or("")
+}
+
+/// True when `text` holds one of the ASCII bytes `bytes`.
+pub fn has_any(text: &str, bytes: &[u8]) -> bool {
+    text.bytes().any(|b| bytes.contains(&b))
+}
+
 /// Something a message can be built from.
 pub trait Piece {
     /// Appends the piece to `out`.

@@ -94,8 +94,14 @@ impl UrlParser for PlatformUrls {
 /// `new URL(input, base)`, read into a [`ParsedUrl`] from one newline-separated string.
 fn parse_with_platform(input: &str, base: Option<&str>) -> Option<ParsedUrl> {
     let joined = crate::guard::url_parts(input, base)?;
-    let mut parts = joined.split('\n').map(String::from);
-    let mut next = || parts.next().unwrap_or_default();
+    // Bytes, not `split('\n')`: no pattern searcher in the wasm.
+    let mut rest = joined.as_str();
+    let mut next = || {
+        let end = rest.bytes().position(|b| b == b'\n').unwrap_or(rest.len());
+        let part = rest.get(..end).unwrap_or("").to_string();
+        rest = rest.get(end + 1..).unwrap_or("");
+        part
+    };
     Some(ParsedUrl {
         href: next(),
         protocol: next(),
