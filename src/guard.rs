@@ -8,7 +8,7 @@ use crate::prelude::*;
 
 use js_sys::{Array, Function};
 use wasm_bindgen::prelude::wasm_bindgen;
-use wasm_bindgen::{JsCast, JsValue};
+use wasm_bindgen::JsValue;
 
 #[wasm_bindgen(module = "/src/js/guard.js")]
 extern "C" {
@@ -18,12 +18,6 @@ extern "C" {
     fn guard_error() -> JsValue;
     #[wasm_bindgen(js_name = guardGet)]
     fn guard_get(target: &JsValue, key: &JsValue) -> JsValue;
-    #[wasm_bindgen(js_name = guardOwnKeys)]
-    fn guard_own_keys(target: &JsValue) -> JsValue;
-    #[wasm_bindgen(js_name = guardIsArray)]
-    fn guard_is_array(value: &JsValue) -> bool;
-    #[wasm_bindgen(js_name = guardPrototypeOf)]
-    fn guard_prototype_of(value: &JsValue) -> JsValue;
     #[wasm_bindgen(js_name = guardCall)]
     fn guard_call(function: &Function, this: &JsValue, args: &Array) -> JsValue;
     /// The global object: `globalThis`.
@@ -68,32 +62,6 @@ pub fn get(target: &JsValue, key: &str) -> Result<JsValue, JsValue> {
 /// `Reflect.get(target, key)`, `undefined` when reading throws.
 pub fn property(target: &JsValue, key: &str) -> JsValue {
     get(target, key).unwrap_or(JsValue::UNDEFINED)
-}
-
-/// `Reflect.get(target, key)` with a key that is already a JavaScript value.
-pub fn get_key(target: &JsValue, key: &JsValue) -> Result<JsValue, JsValue> {
-    outcome(guard_get(target, key))
-}
-
-/// `Reflect.get(target, index)`.
-pub fn get_index(target: &JsValue, index: u32) -> Result<JsValue, JsValue> {
-    outcome(guard_get(target, &JsValue::from(index)))
-}
-
-/// `Reflect.ownKeys(target)`.
-pub fn own_keys(target: &JsValue) -> Result<Array, JsValue> {
-    outcome(guard_own_keys(target)).map(JsCast::unchecked_into)
-}
-
-/// `Array.isArray(value)` (a revoked Proxy throws).
-pub fn is_array(value: &JsValue) -> Result<bool, JsValue> {
-    let answer = guard_is_array(value);
-    outcome(JsValue::UNDEFINED).map(|_| answer)
-}
-
-/// `Object.getPrototypeOf(value)`.
-pub fn prototype_of(value: &JsValue) -> Result<JsValue, JsValue> {
-    outcome(guard_prototype_of(value))
 }
 
 /// `function.call(this, ...args)`.

@@ -36,31 +36,6 @@ export function guardGet(target, key) {
   }
 }
 
-export function guardOwnKeys(target) {
-  try {
-    return Reflect.ownKeys(target);
-  } catch (error) {
-    fail(error);
-  }
-}
-
-export function guardIsArray(value) {
-  try {
-    return Array.isArray(value);
-  } catch (error) {
-    fail(error);
-    return false;
-  }
-}
-
-export function guardPrototypeOf(value) {
-  try {
-    return Object.getPrototypeOf(value);
-  } catch (error) {
-    fail(error);
-  }
-}
-
 export function guardCall(fn, thisArg, args) {
   try {
     return Reflect.apply(fn, thisArg, args);
