@@ -117,88 +117,90 @@ pub struct Operation {
 }
 
 impl Operation {
-    fn post_checked(path: String, body: JsValue, check: fn(&Value) -> Result<(), Error>) -> Self {
-        Operation {
-            outgoing: Outgoing::json(Method::Post, path, Some(body)),
-            answer: AnswerKind::Checked(check),
-        }
-    }
-
-    fn get_checked(path: String, check: fn(&Value) -> Result<(), Error>) -> Self {
-        Operation {
-            outgoing: Outgoing::json(Method::Get, path, None),
-            answer: AnswerKind::Checked(check),
-        }
+    /// `method /v3/connections/{target}{rest}`, answered as `answer` says (plain text for
+    /// [`AnswerKind::Text`], JSON otherwise): the one place an operation's request is built.
+    #[inline(never)]
+    fn new(
+        method: Method,
+        target: &str,
+        rest: &str,
+        body: Option<JsValue>,
+        answer: AnswerKind,
+    ) -> Self {
+        let path = text!("/v3/connections/", target, rest);
+        let outgoing = match answer {
+            AnswerKind::Text => Outgoing::text(method, path, body),
+            _ => Outgoing::json(method, path, body),
+        };
+        Operation { outgoing, answer }
     }
 
     /// `POST /v3/connections/list`.
     pub fn list(body: JsValue) -> Self {
-        Self::post_checked(
-            "/v3/connections/list".into(),
-            body,
-            shapes::check_connections,
-        )
+        let answer = AnswerKind::Checked(shapes::check_connections);
+        Self::new(Method::Post, "list", "", Some(body), answer)
     }
 
     /// `GET /v3/connections/{connectionId}`.
     pub fn get_by_id(id: &str) -> Self {
-        Self::get_checked(text!("/v3/connections/", id), check_one_connection)
+        let answer = AnswerKind::Checked(check_one_connection);
+        Self::new(Method::Get, id, "", None, answer)
     }
 
     /// `POST /v3/connections/{provider}/connection`.
     pub fn get_by_tag(provider: &str, body: JsValue) -> Self {
-        let path = text!("/v3/connections/", provider, "/connection");
-        Self::post_checked(path, body, check_one_connection)
+        let answer = AnswerKind::Checked(check_one_connection);
+        Self::new(Method::Post, provider, "/connection", Some(body), answer)
     }
 
     /// `DELETE /v3/connections/{connectionId}?deleteDocuments=...`.
     pub fn delete_by_id(id: &str, delete_documents: bool) -> Self {
-        let path = text!(
-            "/v3/connections/",
-            id,
-            "?deleteDocuments=",
-            delete_documents
-        );
-        Operation {
-            outgoing: Outgoing::json(Method::Delete, path, None),
-            answer: AnswerKind::Deleted,
-        }
+        let query = if delete_documents {
+            "?deleteDocuments=true"
+        } else {
+            "?deleteDocuments=false"
+        };
+        Self::new(Method::Delete, id, query, None, AnswerKind::Deleted)
     }
 
     /// `DELETE /v3/connections/{provider}` with the container tags.
     pub fn delete_by_provider(provider: &str, body: JsValue) -> Self {
-        let path = text!("/v3/connections/", provider);
-        Operation {
-            outgoing: Outgoing::json(Method::Delete, path, Some(body)),
-            answer: AnswerKind::Deleted,
-        }
+        Self::new(
+            Method::Delete,
+            provider,
+            "",
+            Some(body),
+            AnswerKind::Deleted,
+        )
     }
 
     /// `POST /v3/connections/{provider}/import`: resolves to the answer's text.
     pub fn import(provider: &str, body: JsValue) -> Self {
-        let path = text!("/v3/connections/", provider, "/import");
-        Operation {
-            outgoing: Outgoing::text(Method::Post, path, Some(body)),
-            answer: AnswerKind::Text,
-        }
+        Self::new(
+            Method::Post,
+            provider,
+            "/import",
+            Some(body),
+            AnswerKind::Text,
+        )
     }
 
     /// `POST /v3/connections/{provider}/documents`.
     pub fn list_documents(provider: &str, body: JsValue) -> Self {
-        let path = text!("/v3/connections/", provider, "/documents");
-        Self::post_checked(path, body, shapes::check_documents)
+        let answer = AnswerKind::Checked(shapes::check_documents);
+        Self::new(Method::Post, provider, "/documents", Some(body), answer)
     }
 
     /// `GET /v3/connections/{connectionId}/resources`.
     pub fn resources(id: &str, query: &str) -> Self {
-        let path = text!("/v3/connections/", id, "/resources", query);
-        Self::get_checked(path, shapes::check_resources)
+        let answer = AnswerKind::Checked(shapes::check_resources);
+        Self::new(Method::Get, id, &text!("/resources", query), None, answer)
     }
 
     /// `POST /v3/connections/{connectionId}/configure`.
     pub fn configure(id: &str, body: JsValue) -> Self {
-        let path = text!("/v3/connections/", id, "/configure");
-        Self::post_checked(path, body, shapes::check_configured)
+        let answer = AnswerKind::Checked(shapes::check_configured);
+        Self::new(Method::Post, id, "/configure", Some(body), answer)
     }
 }
 
