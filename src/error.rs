@@ -179,10 +179,7 @@ impl Error {
     pub fn into_js(self) -> JsValue {
         let error = self.into_parts();
         let record = js_sys::Object::new();
-        let set = |key: &str, value: JsValue| {
-            // Setting a property on a fresh plain object cannot fail.
-            let _ = js_sys::Reflect::set(&record, &JsValue::from_str(key), &value);
-        };
+        let set = |key: &str, value: JsValue| crate::guard::set_property(&record, key, &value);
         set("supermemoryError", JsValue::TRUE);
         set("code", JsValue::from_str(error.code.as_str()));
         set("message", JsValue::from_str(&error.message));

@@ -23,6 +23,9 @@ extern "C" {
     /// The global object: `globalThis`.
     #[wasm_bindgen(js_name = globalObject)]
     pub fn global() -> JsValue;
+    /// `target[key] = value`, an exception ignored (a setter a page put on `Object.prototype`).
+    #[wasm_bindgen(js_name = setProperty)]
+    pub fn set_property(target: &JsValue, key: &str, value: &JsValue);
     #[wasm_bindgen(js_name = guardJsonParse)]
     fn guard_json_parse(text: &JsValue) -> JsValue;
     #[wasm_bindgen(js_name = guardJsonStringify)]
@@ -34,7 +37,7 @@ extern "C" {
     #[allow(clippy::too_many_arguments)]
     pub fn fetch_init(
         method: &str,
-        headers: &JsValue,
+        headers: &str,
         body: &JsValue,
         no_store: bool,
         credentials: Option<&str>,

@@ -4,7 +4,7 @@
 #[allow(unused_imports)]
 use crate::prelude::*;
 
-use js_sys::{Array, Object, Reflect};
+use js_sys::{Array, Object};
 use wasm_bindgen::JsValue;
 
 /// A plain object under construction.
@@ -19,8 +19,7 @@ impl JsObject {
 
     /// Sets `key` to `value`.
     pub fn set(self, key: &str, value: &JsValue) -> JsObject {
-        // Setting a property of a fresh plain object cannot throw.
-        let _ = Reflect::set(&self.0, &JsValue::from_str(key), value);
+        crate::guard::set_property(&self.0, key, value);
         self
     }
 

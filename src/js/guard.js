@@ -74,11 +74,26 @@ export function guardUrlParts(input, base) {
   }
 }
 
+/** `target[key] = value`, an exception ignored (a setter a page put on `Object.prototype`). */
+export function setProperty(target, key, value) {
+  try {
+    target[key] = value;
+  } catch {
+    // The object is left without the property.
+  }
+}
+
 /**
- * The `fetch` init of one request (each attempt adds its own signal). A member left `undefined`
- * counts as not given (the caller's `fetchOptions`, already checked, where given).
+ * The `fetch` init of one request (each attempt adds its own signal). `lines` holds the headers,
+ * each name and value on a line of its own; they become a record without a prototype (read by
+ * `fetch` as properties, faster than a `Headers` object's iterator; a header named like an
+ * object property is an own key). A member left `undefined` counts as not given (the caller's
+ * `fetchOptions`, already checked, where given).
  */
-export function fetchInit(method, headers, body, noStore, credentials, mode, referrer, referrerPolicy, integrity) {
+export function fetchInit(method, lines, body, noStore, credentials, mode, referrer, referrerPolicy, integrity) {
+  const headers = Object.create(null);
+  const parts = lines === "" ? [] : lines.split("\n");
+  for (let index = 0; index + 1 < parts.length; index += 2) headers[parts[index]] = parts[index + 1];
   const cache = noStore ? "no-store" : undefined;
   return { method, headers, body, cache, redirect: "error", credentials, mode, referrer, referrerPolicy, integrity };
 }
