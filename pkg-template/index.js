@@ -5,6 +5,22 @@ import { attempt, pause } from "./transport.js";
 
 let loading;
 
+// The wasm module's operations, by number (`Op` in src/npm.rs; server.js numbers them the same).
+const CREATE_CONNECTION = 0;
+const CONNECT_IN_POPUP = 1;
+const START_OAUTH = 2;
+const CREATE = 3;
+const LIST = 4;
+const GET_BY_ID = 5;
+const GET_BY_TAG = 6;
+const DELETE_BY_ID = 7;
+const DELETE_BY_PROVIDER = 8;
+const IMPORT = 9;
+const LIST_DOCUMENTS = 10;
+const RESOURCES = 11;
+const CONFIGURE = 12;
+const WAIT_FOR_CONNECTION = 13;
+
 /**
  * Loads the wasm module. Calls do this themselves on first use; call it early to preload, or
  * pass the wasm bytes, a URL, a Response or a compiled module where the default URL won't do.
@@ -144,7 +160,7 @@ async function drive(operation, client, first, second, third) {
 
 /** Create a connection in one call: client options, create parameters and request options together. */
 export function createConnection(provider, options) {
-  return call(() => drive("createConnection", undefined, provider, options));
+  return call(() => drive(CREATE_CONNECTION, undefined, provider, options));
 }
 
 /**
@@ -164,7 +180,7 @@ export const DEFAULT_ALLOWED_HOSTS = Object.freeze([
  * with a one-time nonce kept in sessionStorage. Options: createConnection's plus `allowedHosts`.
  */
 export function startOAuth(provider, options) {
-  return call(() => drive("startOAuth", undefined, provider, options));
+  return call(() => drive(START_OAUTH, undefined, provider, options));
 }
 
 /**
@@ -331,7 +347,7 @@ export function connectInPopup(provider, options) {
   const flow = { popup };
   popupFlow = flow;
   const run = async () => {
-    const created = await drive("connectInPopup", undefined, provider, options, popup);
+    const created = await drive(CONNECT_IN_POPUP, undefined, provider, options, popup);
     return created?.target ? waitForPopup(popup, created) : created;
   };
   return call(run).finally(() => {
@@ -364,57 +380,57 @@ class Connections {
 
   /** Creates a connection; resolves to `{ id, authLink, expiresIn, redirectsTo }`. */
   create(provider, params, requestOptions) {
-    return call(() => drive("create", this.#options, provider, params, requestOptions));
+    return call(() => drive(CREATE, this.#options, provider, params, requestOptions));
   }
 
   /** Lists connections, optionally those having every one of `containerTags`. */
   list(params, requestOptions) {
-    return this.#call("list", params, undefined, requestOptions);
+    return this.#call(LIST, params, undefined, requestOptions);
   }
 
   /** One connection by its id. */
   getByID(connectionId, requestOptions) {
-    return this.#call("getByID", connectionId, undefined, requestOptions);
+    return this.#call(GET_BY_ID, connectionId, undefined, requestOptions);
   }
 
   /** The connection of a provider for the given container tags. */
   getByTag(provider, params, requestOptions) {
-    return this.#call("getByTag", provider, params, requestOptions);
+    return this.#call(GET_BY_TAG, provider, params, requestOptions);
   }
 
   /** Deletes a connection by id; `deleteDocuments` is required. Resolves to an array. */
   deleteByID(connectionId, params, requestOptions) {
-    return this.#call("deleteByID", connectionId, params, requestOptions);
+    return this.#call(DELETE_BY_ID, connectionId, params, requestOptions);
   }
 
   /** Deletes a provider's connections for the given container tags. Resolves to an array. */
   deleteByProvider(provider, params, requestOptions) {
-    return this.#call("deleteByProvider", provider, params, requestOptions);
+    return this.#call(DELETE_BY_PROVIDER, provider, params, requestOptions);
   }
 
   /** Starts a sync of a provider's connections; resolves to the API's text. */
   import(provider, params, requestOptions) {
-    return this.#call("import", provider, params, requestOptions);
+    return this.#call(IMPORT, provider, params, requestOptions);
   }
 
   /** The documents a provider's connections synced. */
   listDocuments(provider, params, requestOptions) {
-    return this.#call("listDocuments", provider, params, requestOptions);
+    return this.#call(LIST_DOCUMENTS, provider, params, requestOptions);
   }
 
   /** A page of the resources a connection can sync (GitHub). */
   resources(connectionId, params, requestOptions) {
-    return this.#call("resources", connectionId, params, requestOptions);
+    return this.#call(RESOURCES, connectionId, params, requestOptions);
   }
 
   /** Chooses the resources a connection syncs (GitHub). */
   configure(connectionId, params, requestOptions) {
-    return this.#call("configure", connectionId, params, requestOptions);
+    return this.#call(CONFIGURE, connectionId, params, requestOptions);
   }
 
   /** Polls a connection until its sync has completed or failed. */
   waitForConnection(connectionId, options) {
-    return this.#call("waitForConnection", connectionId, options, undefined);
+    return this.#call(WAIT_FOR_CONNECTION, connectionId, options, undefined);
   }
 }
 

@@ -45,6 +45,27 @@ async function readPackageWasm() {
 }
 
 /**
+ * The wasm module's operations, in the order of their numbers (`Op` in src/npm.rs; index.js
+ * numbers them the same).
+ */
+const OPERATIONS = [
+  "createConnection",
+  "connectInPopup",
+  "startOAuth",
+  "create",
+  "list",
+  "getByID",
+  "getByTag",
+  "deleteByID",
+  "deleteByProvider",
+  "import",
+  "listDocuments",
+  "resources",
+  "configure",
+  "waitForConnection",
+];
+
+/**
  * Creates the proxy: `(request: Request) => Promise<Response>`. Throws a TypeError at once for a
  * missing `apiKey` or `authorize`, or a malformed `baseURL` or `prefix`.
  */
@@ -56,7 +77,7 @@ export function createProxy(options) {
   /** Checks one operation with the package's validation; resolves to the request it would send. */
   const describe = async (operation, first, second) => {
     await loadWasm(config.wasm);
-    return wasm.describe(operation, client, first, second, undefined);
+    return wasm.describe(OPERATIONS.indexOf(operation), client, first, second, undefined);
   };
 
   /** Sends a described request to the API with the key; rejects when the API cannot be reached. */

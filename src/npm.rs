@@ -36,6 +36,8 @@ fn read_provider_and_options(
 
 /// Reads and checks a call, synchronously, and hands back the [`Call`] that the JavaScript
 /// layer runs with `transport.js` (a throw, with an error record, when an argument is refused).
+/// `operation` is the operation's number (its place in `OPERATIONS`); an unknown number is an
+/// `invalid_request`.
 ///
 /// - `createConnection`, `startOAuth` and `connectInPopup`: `first` is the provider, `second`
 ///   the options (`connectInPopup`: `third` the popup window, or `null`).
@@ -45,7 +47,7 @@ fn read_provider_and_options(
 ///   operation's arguments (`list` takes its parameters first), `third` the request options.
 #[wasm_bindgen]
 pub fn run(
-    operation: &str,
+    operation: u32,
     client: JsValue,
     first: JsValue,
     second: JsValue,
@@ -61,7 +63,7 @@ pub fn run(
 /// body?, accept }`, instead of a call (the server half's proxy).
 #[wasm_bindgen]
 pub fn describe(
-    operation: &str,
+    operation: u32,
     client: JsValue,
     first: JsValue,
     second: JsValue,
@@ -76,7 +78,7 @@ pub fn describe(
 /// Runs a call from Rust as the JavaScript layer does, with the Rust API's driver (the browser
 /// tests of the exports).
 pub async fn run_async(
-    operation: &str,
+    operation: u32,
     client: JsValue,
     first: JsValue,
     second: JsValue,
@@ -101,7 +103,14 @@ fn describe_plan(plan: &Plan) -> Result<JsValue, Error> {
 /// in one object. Resolves to the created connection; rejects with an error record.
 pub async fn create_connection(provider: JsValue, options: JsValue) -> Result<JsValue, JsValue> {
     let none = JsValue::UNDEFINED;
-    run_async("createConnection", none.clone(), provider, options, none).await
+    run_async(
+        Op::CreateConnection as u32,
+        none.clone(),
+        provider,
+        options,
+        none,
+    )
+    .await
 }
 
 /// `client.connections.create(provider, params, requestOptions)` for a client made with
@@ -112,7 +121,14 @@ pub async fn connections_create(
     params: JsValue,
     request_options: JsValue,
 ) -> Result<JsValue, JsValue> {
-    run_async("create", client_options, provider, params, request_options).await
+    run_async(
+        Op::Create as u32,
+        client_options,
+        provider,
+        params,
+        request_options,
+    )
+    .await
 }
 
 /// A call whose arguments passed every rule: what [`execute`] sends.
@@ -157,11 +173,73 @@ struct Checked {
     request: options::RequestConfig,
 }
 
+/// The operations `run` and `describe` take, by the number the JavaScript layer passes (the
+/// index in [`OPERATIONS`]; `pkg-template/index.js` and `server.js` number them the same).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Op {
+    CreateConnection,
+    ConnectInPopup,
+    StartOAuth,
+    Create,
+    List,
+    GetById,
+    GetByTag,
+    DeleteById,
+    DeleteByProvider,
+    Import,
+    ListDocuments,
+    Resources,
+    Configure,
+    WaitForConnection,
+}
+
+/// Every operation, in the order of their numbers.
+const OPERATIONS: [Op; 14] = [
+    Op::CreateConnection,
+    Op::ConnectInPopup,
+    Op::StartOAuth,
+    Op::Create,
+    Op::List,
+    Op::GetById,
+    Op::GetByTag,
+    Op::DeleteById,
+    Op::DeleteByProvider,
+    Op::Import,
+    Op::ListDocuments,
+    Op::Resources,
+    Op::Configure,
+    Op::WaitForConnection,
+];
+
+/// The JavaScript names of [`OPERATIONS`], in the same order (for [`connections_call`]).
+const OPERATION_NAMES: [&str; 14] = [
+    "createConnection",
+    "connectInPopup",
+    "startOAuth",
+    "create",
+    "list",
+    "getByID",
+    "getByTag",
+    "deleteByID",
+    "deleteByProvider",
+    "import",
+    "listDocuments",
+    "resources",
+    "configure",
+    "waitForConnection",
+];
+
 /// Reads and checks the arguments of `operation` in the documented order.
-fn plan(operation: &str, reader: &mut Reader, args: [&JsValue; 4]) -> Result<Plan, Error> {
+fn plan(operation: u32, reader: &mut Reader, args: [&JsValue; 4]) -> Result<Plan, Error> {
     let [client, first, second, third] = args;
-    match operation {
-        "createConnection" => {
+    let Some(op) = OPERATIONS.get(operation as usize).copied() else {
+        return Err(Error::new(
+            error::ErrorCode::InvalidRequest,
+            "this package does not know that operation",
+        ));
+    };
+    match op {
+        Op::CreateConnection => {
             let (provider, options) = read_provider_and_options(reader, first, second)?;
             let env = detect_environment(&PlatformUrls);
             let call = request::validate_create_connection(&provider, &options, &env)?;
@@ -170,8 +248,8 @@ fn plan(operation: &str, reader: &mut Reader, args: [&JsValue; 4]) -> Result<Pla
                 then: AfterCreate::Plain,
             })
         }
-        "connectInPopup" => plan_popup(reader, first, second, third),
-        "startOAuth" => {
+        Op::ConnectInPopup => plan_popup(reader, first, second, third),
+        Op::StartOAuth => {
             let (provider, options) = read_provider_and_options(reader, first, second)?;
             let env = detect_environment(&PlatformUrls);
             let mut call = request::validate_create_connection_with(
@@ -188,7 +266,7 @@ fn plan(operation: &str, reader: &mut Reader, args: [&JsValue; 4]) -> Result<Pla
                 then: AfterCreate::Start(nonce, allowed),
             })
         }
-        "create" => {
+        Op::Create => {
             let provider = reader.read_argument(first, "provider", 0)?;
             Provider::parse(&provider)?;
             let client = reader.read_argument(client, "options", OPTIONS_DEPTH)?;
@@ -207,7 +285,7 @@ fn plan(operation: &str, reader: &mut Reader, args: [&JsValue; 4]) -> Result<Pla
                 then: AfterCreate::Plain,
             })
         }
-        _ => plan_operation(operation, reader, client, first, second, third),
+        _ => plan_operation(op, reader, client, first, second, third),
     }
 }
 
@@ -421,7 +499,7 @@ fn started(redirected: bool, connection: &CreatedConnection) -> JsValue {
 /// one-time nonce and navigates to the checked `authLink`.
 pub async fn start_oauth(provider: JsValue, options: JsValue) -> Result<JsValue, JsValue> {
     let none = JsValue::UNDEFINED;
-    run_async("startOAuth", none.clone(), provider, options, none).await
+    run_async(Op::StartOAuth as u32, none.clone(), provider, options, none).await
 }
 
 /// `redirectToAuthLink(connection, { allowedHosts })`: navigates to the connection's `authLink`
@@ -531,13 +609,18 @@ pub async fn connections_call(
     second: JsValue,
     request_options: JsValue,
 ) -> Result<JsValue, JsValue> {
-    run_async(&operation, client_options, first, second, request_options).await
+    // A name the package does not know gets a number past the last operation.
+    let code = OPERATION_NAMES
+        .iter()
+        .position(|name| *name == operation)
+        .unwrap_or(OPERATIONS.len());
+    run_async(code as u32, client_options, first, second, request_options).await
 }
 
 /// Reads and checks an operation other than create: the path argument, then the client's
 /// options, then the call's.
 fn plan_operation(
-    op: &str,
+    op: Op,
     reader: &mut Reader,
     client_options: &JsValue,
     first: &JsValue,
@@ -549,18 +632,18 @@ fn plan_operation(
 
     let by_provider = matches!(
         op,
-        "getByTag" | "deleteByProvider" | "import" | "listDocuments"
+        Op::GetByTag | Op::DeleteByProvider | Op::Import | Op::ListDocuments
     );
-    let target = if op == "list" {
+    let target = if op == Op::List {
         String::new()
     } else {
         read_path_argument(reader, first, by_provider)?
     };
     let client = reader.read_argument(client_options, "options", OPTIONS_DEPTH)?;
     let client = request::validate_client(&client, &detect_environment(&PlatformUrls))?;
-    let params_js = if op == "list" { first } else { second };
+    let params_js = if op == Op::List { first } else { second };
     let params = reader.read_argument(params_js, "params", OPTIONS_DEPTH)?;
-    if op == "waitForConnection" {
+    if op == Op::WaitForConnection {
         let wait = params::parse_wait_options(&params)?;
         let request = options::RequestConfig {
             signal: wait.signal,
@@ -576,19 +659,26 @@ fn plan_operation(
     // One copy of the encoding for every operation whose body is the container tags.
     let tags = |required: bool| tags_body(&params, required);
     let operation = match op {
-        "list" => Operation::list(tags(false)?),
-        "getByID" => Operation::get_by_id(&target),
-        "getByTag" => Operation::get_by_tag(&target, tags(true)?),
-        "deleteByID" => Operation::delete_by_id(&target, params::parse_delete_documents(&params)?),
-        "deleteByProvider" => Operation::delete_by_provider(&target, tags(true)?),
-        "import" => Operation::import(&target, tags(false)?),
-        "listDocuments" => Operation::list_documents(&target, tags(false)?),
-        "resources" => Operation::resources(&target, &params::parse_resources_query(&params)?),
-        "configure" => {
+        Op::List => Operation::list(tags(false)?),
+        Op::GetById => Operation::get_by_id(&target),
+        Op::GetByTag => Operation::get_by_tag(&target, tags(true)?),
+        Op::DeleteById => {
+            Operation::delete_by_id(&target, params::parse_delete_documents(&params)?)
+        }
+        Op::DeleteByProvider => Operation::delete_by_provider(&target, tags(true)?),
+        Op::Import => Operation::import(&target, tags(false)?),
+        Op::ListDocuments => Operation::list_documents(&target, tags(false)?),
+        Op::Resources => Operation::resources(&target, &params::parse_resources_query(&params)?),
+        Op::Configure => {
             params::check_configure(&params)?;
             Operation::configure(&target, configure_body(&params, reader)?)
         }
-        _ => {
+        // The create family is planned before this.
+        Op::CreateConnection
+        | Op::ConnectInPopup
+        | Op::StartOAuth
+        | Op::Create
+        | Op::WaitForConnection => {
             return Err(Error::new(
                 error::ErrorCode::InvalidRequest,
                 "this package does not know that operation",
@@ -606,4 +696,16 @@ fn plan_operation(
 pub mod test_hooks {
     pub use crate::allow_list::{check_auth_link, default_entries, AllowedEntry};
     pub use crate::url::PlatformUrls;
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn operations_are_numbered_in_the_order_of_their_enum() {
+        for (number, op) in OPERATIONS.iter().enumerate() {
+            assert_eq!(*op as usize, number, "{op:?}");
+        }
+    }
 }

@@ -683,3 +683,32 @@ async fn wrong_answers_are_invalid_response() {
         );
     }
 }
+
+#[wasm_bindgen_test]
+async fn an_operation_the_package_does_not_know_is_refused() {
+    for operation in ["unknownOperation", "", "create "] {
+        let error = expect_error(
+            call(operation, JsValue::UNDEFINED, JsValue::UNDEFINED).await,
+            "invalid_request",
+        );
+        assert_eq!(
+            text(&error, "message").as_deref(),
+            Some("this package does not know that operation"),
+            "{operation:?}"
+        );
+    }
+    // By number, past the last operation.
+    let result = supermemory_connections::npm::run_async(
+        14,
+        client(),
+        JsValue::UNDEFINED,
+        JsValue::UNDEFINED,
+        JsValue::UNDEFINED,
+    )
+    .await;
+    let error = expect_error(result, "invalid_request");
+    assert_eq!(
+        text(&error, "message").as_deref(),
+        Some("this package does not know that operation")
+    );
+}
