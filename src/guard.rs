@@ -23,6 +23,10 @@ extern "C" {
     /// The global object: `globalThis`.
     #[wasm_bindgen(js_name = globalObject)]
     pub fn global() -> JsValue;
+    /// `target[key]` when it is an own property of `target`, else (or when reading throws)
+    /// `undefined`.
+    #[wasm_bindgen(js_name = ownProperty)]
+    pub fn own_property(target: &JsValue, key: &str) -> JsValue;
     /// `target[key] = value`, an exception ignored (a setter a page put on `Object.prototype`).
     #[wasm_bindgen(js_name = setProperty)]
     pub fn set_property(target: &JsValue, key: &str, value: &JsValue);

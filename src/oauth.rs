@@ -219,8 +219,9 @@ pub fn complete(url: Option<&str>) -> Result<Option<Completion>, Error> {
     if answer.is_null() {
         return Ok(None);
     }
-    let text = |from: &JsValue, key| guard::property(from, key).as_string();
-    let popup_return = guard::property(&answer, "popupReturn");
+    // Own properties only: what a page put on `Object.prototype` is not part of the answer.
+    let text = |from: &JsValue, key| guard::own_property(from, key).as_string();
+    let popup_return = guard::own_property(&answer, "popupReturn");
     if popup_return.is_object() {
         return Ok(Some(Completion::FromPopup {
             nonce: text(&popup_return, "nonce").unwrap_or_default(),

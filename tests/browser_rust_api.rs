@@ -1149,6 +1149,64 @@ async fn complete_oauth_on_an_ordinary_address() {
 }
 
 #[wasm_bindgen_test]
+async fn complete_oauth_takes_the_stored_round_trip_back_once() {
+    let storage = session_storage();
+    storage.clear().expect("clear");
+    let nonce = "0123456789abcdef0123456789abcdef";
+    let key = format!("supermemory-connections:oauth:{nonce}");
+    let entry = r#"{"connectionId":"conn_1","provider":"notion"}"#;
+    let back = format!("https://app.example.com/back?sm_oauth_state={nonce}");
+    storage.set_item(&key, entry).expect("store");
+    assert_eq!(
+        complete_oauth(Some(&back)).await,
+        Ok(Some(OAuthOutcome::Connected {
+            provider: "notion".into(),
+            connection_id: "conn_1".into(),
+        }))
+    );
+    assert_eq!(storage.length().expect("length"), 0, "the nonce is spent");
+    assert_eq!(
+        complete_oauth(Some(&back)).await,
+        Ok(Some(OAuthOutcome::Failed {
+            error: "state_mismatch".into(),
+            provider: None,
+            connection_id: None,
+        }))
+    );
+
+    // The provider's error, with the stored ids; what a page put on Object.prototype is not
+    // read as part of the return.
+    let prototype = js_sys::Object::get_prototype_of(&js_sys::Object::new());
+    // (A polluted `popupReturn` is left out: the test runner's own page code would read it too.)
+    let polluted = ["error", "provider"];
+    for name in polluted {
+        js_sys::Reflect::set(&prototype, &name.into(), &"polluted".into()).expect("set");
+    }
+    storage.set_item(&key, entry).expect("store");
+    let connected = complete_oauth(Some(&back)).await;
+    storage.set_item(&key, entry).expect("store");
+    let failed = complete_oauth(Some(&format!("{back}&error=access_denied"))).await;
+    for name in polluted {
+        js_sys::Reflect::delete_property(&prototype, &name.into()).expect("delete");
+    }
+    assert_eq!(
+        connected,
+        Ok(Some(OAuthOutcome::Connected {
+            provider: "notion".into(),
+            connection_id: "conn_1".into(),
+        }))
+    );
+    assert_eq!(
+        failed,
+        Ok(Some(OAuthOutcome::Failed {
+            error: "access_denied".into(),
+            provider: Some("notion".into()),
+            connection_id: Some("conn_1".into()),
+        }))
+    );
+}
+
+#[wasm_bindgen_test]
 async fn start_oauth_for_the_web_crawler_creates_without_navigating() {
     reset().await;
     let storage = session_storage();

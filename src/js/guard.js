@@ -74,6 +74,15 @@ export function guardUrlParts(input, base) {
   }
 }
 
+/** `target[key]` when it is an own property of `target`, else (or when reading throws) undefined. */
+export function ownProperty(target, key) {
+  try {
+    return Object.hasOwn(target, key) ? target[key] : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
 /** `target[key] = value`, an exception ignored (a setter a page put on `Object.prototype`). */
 export function setProperty(target, key, value) {
   try {

@@ -45,12 +45,13 @@ function storage() {
   return 2;
 }
 
-/** The page's address, or 1 (no window) or 3 (unreadable). */
+/** The page's address, or 1 (no window) or 3 (unreadable, or not a string). */
 function pageHref() {
   const failed = noWindow();
   if (failed) return failed;
   try {
-    return String(globalThis.location.href);
+    const href = globalThis.location.href;
+    return typeof href === "string" ? href : 3;
   } catch {
     return 3;
   }
@@ -138,10 +139,17 @@ export function oauthGo(target, nonce, connectionId, provider) {
   return undefined;
 }
 
+/** Whether a string holds an unpaired surrogate. */
+const loneSurrogate = (text) => /\p{Cs}/u.test(text);
+
 /** Whether `text` has the form of a nonce. */
 const isNonce = (text) => text !== null && /^[0-9a-fA-F]{32}$/.test(text);
 
-/** Reads and forgets the round trip stored under `nonce`: `{ connectionId, provider }`, null, or 1 or 2. */
+/**
+ * Reads and forgets the round trip stored under `nonce`: `{ connectionId, provider }`, null, or
+ * 1 or 2. The entry is read as the caller's values are: its own string keys only, none of them
+ * or of its strings with an unpaired surrogate, at most 10,000 keys.
+ */
 function takeEntry(nonce) {
   const found = storage();
   if (typeof found === "number") return found;
@@ -159,8 +167,14 @@ function takeEntry(nonce) {
   }
   try {
     const entry = JSON.parse(text);
-    const { connectionId, provider } = entry;
-    if (typeof connectionId === "string" && typeof provider === "string") return { connectionId, provider };
+    const keys = Object.keys(entry);
+    const own = (key) => (Object.hasOwn(entry, key) ? entry[key] : undefined);
+    const refused = (key) => loneSurrogate(key) || (typeof entry[key] === "string" && loneSurrogate(entry[key]));
+    const connectionId = own("connectionId");
+    const provider = own("provider");
+    if (keys.length <= 10000 && !keys.some(refused) && typeof connectionId === "string" && typeof provider === "string") {
+      return { connectionId, provider };
+    }
   } catch {
     // Not an entry of this package.
   }

@@ -217,3 +217,91 @@ test("a browser that refuses the navigation fails startOAuth and redirectToAuthL
   assert.deepEqual(described(redirected), expected);
   assert.equal(redirected.error.cause, refusal);
 });
+
+const UNREADABLE = { code: "invalid_request", message: "the page's address could not be read", field: undefined };
+
+test("a page address that is not a string is an address that could not be read", async () => {
+  const unreadable = UNREADABLE;
+  for (const href of [new URL("https://app.example.com/"), undefined, 5]) {
+    enterPage();
+    globalThis.location.href = href;
+    assert.deepEqual(described(await failure(start([]))), unreadable, String(href));
+    assert.deepEqual(described(await failure(completeOAuth())), unreadable, String(href));
+  }
+});
+
+test("a location that throws when read is an address that could not be read, and a refused navigation", async () => {
+  // Before, the getter's exception came out of the wasm module as it was, not as a SupermemoryError.
+  const unreadable = UNREADABLE;
+  enterPage();
+  Object.defineProperty(globalThis, "location", {
+    configurable: true,
+    get() {
+      throw new Error("no location");
+    },
+  });
+  assert.deepEqual(described(await failure(start([]))), unreadable);
+  assert.deepEqual(described(await failure(completeOAuth())), unreadable);
+  const redirected = await failure(redirectToAuthLink({ id: "conn_1", authLink: AUTH_LINK }));
+  assert.deepEqual(described(redirected), { code: "unsafe_redirect", message: "the browser refused to navigate to authLink", field: undefined });
+  assert.equal(redirected.error.cause.message, "no location");
+});
+
+test("a stored round trip that was tampered with is no round trip: state_mismatch", async () => {
+  const nonce = "a".repeat(32);
+  const url = `https://app.example.com/start?sm_oauth_state=${nonce}`;
+  const many = Object.fromEntries(Array.from({ length: 10000 }, (_, i) => [`k${i}`, "v"]));
+  const entries = [
+    `{"connectionId":"c\\ud800","provider":"notion"}`,
+    `{"connectionId":"conn_1","provider":"notion","note":"\\udc00"}`,
+    `{"connectionId":"conn_1","provider":"notion","\\ud800":1}`,
+    JSON.stringify({ connectionId: "conn_1", provider: "notion", ...many }),
+    `{"connectionId":5,"provider":"notion"}`,
+    `{"provider":"notion"}`,
+    `["conn_1","notion"]`,
+    `null`,
+    `not json`,
+  ];
+  for (const text of entries) {
+    const seen = enterPage();
+    seen.storage.items.set(`supermemory-connections:oauth:${nonce}`, text);
+    assert.deepEqual(await completeOAuth(url), { ok: false, error: "state_mismatch" }, text.slice(0, 60));
+    assert.equal(seen.storage.items.size, 0, "the entry is forgotten all the same");
+  }
+  // An id only on Object.prototype is not the entry's.
+  Object.prototype.connectionId = "polluted";
+  try {
+    const seen = enterPage();
+    seen.storage.items.set(`supermemory-connections:oauth:${nonce}`, `{"provider":"notion"}`);
+    assert.deepEqual(await completeOAuth(url), { ok: false, error: "state_mismatch" });
+  } finally {
+    delete Object.prototype.connectionId;
+  }
+  // 10,000 keys in all is still an entry.
+  const seen = enterPage();
+  const { k0, k1, ...rest } = many;
+  seen.storage.items.set(`supermemory-connections:oauth:${nonce}`, JSON.stringify({ connectionId: "conn_1", provider: "notion", ...rest }));
+  assert.deepEqual(await completeOAuth(url), { ok: true, connectionId: "conn_1", provider: "notion" });
+});
+
+test("an entry that JSON.stringify refuses (a page's throwing Object.prototype.toJSON) fails startOAuth with its cause", async () => {
+  // Before, the entry was stored as an empty string and the page navigated anyway.
+  const seen = enterPage();
+  const refusal = new Error("toJSON refused");
+  // Only the stored entry ({ connectionId, provider }) is refused; the create's body still encodes.
+  Object.defineProperty(Object.prototype, "toJSON", {
+    configurable: true,
+    value() {
+      if (Object.keys(this).join() === "connectionId,provider") throw refusal;
+      return this;
+    },
+  });
+  try {
+    const { error, ...rest } = await failure(start([]));
+    assert.deepEqual(rest, { code: "invalid_request", message: "the pending sign-in could not be stored in sessionStorage", field: undefined });
+    assert.equal(error.cause, refusal);
+    assert.deepEqual(seen.assigned, []);
+  } finally {
+    delete Object.prototype.toJSON;
+  }
+});
