@@ -93,6 +93,7 @@ fn failure(answer: &JsValue) -> Option<Error> {
             "the browser refused to navigate to authLink",
         )
         .with_cause(oauth_cause()),
+        // 9, the only other number `oauthComplete` answers.
         _ => Error::invalid("url", "url must be a URL"),
     })
 }
@@ -148,6 +149,7 @@ fn add_nonce(call: &mut CreateCall, popup: bool, needs_storage: bool) -> Result<
     ))?
     .as_string()
     .unwrap_or_default();
+    // `oauthBegin` answers the nonce and the URL as one string; anything shorter had no nonce.
     let (Some(nonce), Some(redirect_url)) = (begun.get(..NONCE_LENGTH), begun.get(NONCE_LENGTH..))
     else {
         return Err(Error::new(
