@@ -7,10 +7,15 @@
 // Linked for its `#[wasm_bindgen]` exports.
 use supermemory_connections as _;
 
-/// The heap allocator: talc, smaller and faster on wasm than the standard dlmalloc.
+#[cfg(target_arch = "wasm32")]
+mod classes;
+
+/// The heap allocator: power-of-two size classes with a free list each (`classes.rs`), about
+/// 1.7 KB gzip smaller than a general-purpose allocator such as talc, with memory as flat under
+/// a steady load.
 #[cfg(target_arch = "wasm32")]
 #[global_allocator]
-static ALLOCATOR: talc::wasm::WasmDynamicTalc = talc::wasm::new_wasm_dynamic_allocator();
+static ALLOCATOR: classes::SizeClasses = classes::SizeClasses::new();
 
 /// The library never panics on outside data; should anything panic anyway, the module traps
 /// without pulling in the formatting machinery a message would need.
