@@ -60,9 +60,8 @@ impl SizeClasses {
             let (Some(base), Some(grown)) = (old.checked_mul(PAGE), pages.checked_mul(PAGE)) else {
                 return ptr::null_mut();
             };
-            let Some(end) = base.checked_add(grown) else {
-                return ptr::null_mut();
-            };
+            // Memory grown to the full 4 GiB ends one past the last address a 32-bit `usize` holds.
+            let end = base.saturating_add(grown);
             // The new pages follow the old end only when nothing else grew the memory between.
             if base != self.end.get() {
                 start = align_up(base);
@@ -102,12 +101,27 @@ unsafe impl GlobalAlloc for SizeClasses {
             return ptr::null_mut();
         };
         let list = &self.free[class];
-        let head = list.get();
-        if head != 0 && head % layout.align() == 0 {
+        // The first listed block at the layout's alignment: the head for the usual alignments
+        // of 16 or less (every block is 16-aligned); a rarer, larger alignment walks the list,
+        // so a block carved for it is found again once freed, and memory stays flat.
+        let mut previous = 0;
+        let mut current = list.get();
+        while current != 0 {
             // SAFETY: a block on a free list is ours, at least 16 bytes, 16-aligned, and holds
             // the address of the next free block of its class in its first word.
-            list.set(unsafe { *(head as *const usize) });
-            return head as *mut u8;
+            let next = unsafe { *(current as *const usize) };
+            if current % layout.align() == 0 {
+                if previous == 0 {
+                    list.set(next);
+                } else {
+                    // SAFETY: `previous` is the listed block before `current`; its link now
+                    // skips `current`.
+                    unsafe { *(previous as *mut usize) = next };
+                }
+                return current as *mut u8;
+            }
+            previous = current;
+            current = next;
         }
         self.carve(block, layout.align().max(SMALLEST))
     }
