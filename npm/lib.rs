@@ -10,9 +10,8 @@ use supermemory_connections as _;
 #[cfg(target_arch = "wasm32")]
 mod classes;
 
-/// The heap allocator: power-of-two size classes with a free list each (`classes.rs`), about
-/// 1.7 KB gzip smaller than a general-purpose allocator such as talc, with memory as flat under
-/// a steady load.
+/// The heap allocator: power-of-two size classes with a free list each (`classes.rs`): 327 B
+/// gzip smaller in the download than talc, with memory as flat under a steady load.
 #[cfg(target_arch = "wasm32")]
 #[global_allocator]
 static ALLOCATOR: classes::SizeClasses = classes::SizeClasses::new();
