@@ -2,24 +2,24 @@
 // loads the module on first use and turns the module's error records into SupermemoryError.
 import initWasm, * as wasm from "./supermemory_connections.js";
 import { attempt, pause } from "./transport.js";
+import {
+  CREATE_CONNECTION,
+  CONNECT_IN_POPUP,
+  START_OAUTH,
+  CREATE,
+  LIST,
+  GET_BY_ID,
+  GET_BY_TAG,
+  DELETE_BY_ID,
+  DELETE_BY_PROVIDER,
+  IMPORT,
+  LIST_DOCUMENTS,
+  RESOURCES,
+  CONFIGURE,
+  WAIT_FOR_CONNECTION,
+} from "./operations.js";
 
 let loading;
-
-// The wasm module's operations, by number (`Op` in src/npm.rs; server.js numbers them the same).
-const CREATE_CONNECTION = 0;
-const CONNECT_IN_POPUP = 1;
-const START_OAUTH = 2;
-const CREATE = 3;
-const LIST = 4;
-const GET_BY_ID = 5;
-const GET_BY_TAG = 6;
-const DELETE_BY_ID = 7;
-const DELETE_BY_PROVIDER = 8;
-const IMPORT = 9;
-const LIST_DOCUMENTS = 10;
-const RESOURCES = 11;
-const CONFIGURE = 12;
-const WAIT_FOR_CONNECTION = 13;
 
 /**
  * Loads the wasm module. Calls do this themselves on first use; call it early to preload, or

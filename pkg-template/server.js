@@ -5,6 +5,18 @@
 // API's answers back. Built on Web Request, Response and fetch; `toNodeHandler` adapts it to
 // Node's http and Express.
 import initWasm, * as wasm from "./supermemory_connections.js";
+import {
+  CREATE,
+  LIST,
+  GET_BY_ID,
+  GET_BY_TAG,
+  DELETE_BY_ID,
+  DELETE_BY_PROVIDER,
+  IMPORT,
+  LIST_DOCUMENTS,
+  RESOURCES,
+  CONFIGURE,
+} from "./operations.js";
 
 /** The API's provider names: a path segment that is one of these names a provider. */
 const PROVIDERS = ["notion", "google-drive", "onedrive", "gmail", "github", "web-crawler", "s3", "granola"];
@@ -13,11 +25,11 @@ const MAX_BODY_BYTES = 1024 * 1024;
 /** The API's answer headers the browser may see. */
 const ANSWER_HEADERS = ["content-type", "retry-after", "retry-after-ms"];
 /** Operations whose body carries container tags, and which are scoped to the user's. */
-const TAG_SCOPED = new Set(["create", "list", "getByTag", "deleteByProvider", "import", "listDocuments"]);
+const TAG_SCOPED = new Set([CREATE, LIST, GET_BY_TAG, DELETE_BY_PROVIDER, IMPORT, LIST_DOCUMENTS]);
 /** Operations that name a connection by id, which must be one of the user's. */
-const ID_SCOPED = new Set(["getByID", "deleteByID", "resources", "configure"]);
+const ID_SCOPED = new Set([GET_BY_ID, DELETE_BY_ID, RESOURCES, CONFIGURE]);
 /** Operations after which the user's known connection ids are forgotten. */
-const CHANGES_CONNECTIONS = new Set(["create", "deleteByID", "deleteByProvider"]);
+const CHANGES_CONNECTIONS = new Set([CREATE, DELETE_BY_ID, DELETE_BY_PROVIDER]);
 /** The most users whose connection ids are remembered at once. */
 const MAX_CACHED_USERS = 10_000;
 /** A container tag, as the package and the API accept it. */
@@ -45,27 +57,6 @@ async function readPackageWasm() {
 }
 
 /**
- * The wasm module's operations, in the order of their numbers (`Op` in src/npm.rs; index.js
- * numbers them the same).
- */
-const OPERATIONS = [
-  "createConnection",
-  "connectInPopup",
-  "startOAuth",
-  "create",
-  "list",
-  "getByID",
-  "getByTag",
-  "deleteByID",
-  "deleteByProvider",
-  "import",
-  "listDocuments",
-  "resources",
-  "configure",
-  "waitForConnection",
-];
-
-/**
  * Creates the proxy: `(request: Request) => Promise<Response>`. Throws a TypeError at once for a
  * missing `apiKey` or `authorize`, or a malformed `baseURL` or `prefix`.
  */
@@ -77,7 +68,7 @@ export function createProxy(options) {
   /** Checks one operation with the package's validation; resolves to the request it would send. */
   const describe = async (operation, first, second) => {
     await loadWasm(config.wasm);
-    return wasm.describe(OPERATIONS.indexOf(operation), client, first, second, undefined);
+    return wasm.describe(operation, client, first, second, undefined);
   };
 
   /** Sends a described request to the API with the key; rejects when the API cannot be reached. */
@@ -106,7 +97,7 @@ export function createProxy(options) {
     if (running !== undefined && running.started >= notBefore) return running.promise;
     const started = ++listsStarted;
     const promise = (async () => {
-      const upstream = await forward(await describe("list", { containerTags: tags }));
+      const upstream = await forward(await describe(LIST, { containerTags: tags }));
       if (!upstream.ok) return { started, failed: await readAnswer(upstream, config.apiKey) };
       const connections = await upstream.json();
       const ids = new Set(Array.isArray(connections) ? connections.map((connection) => connection?.id) : []);
@@ -294,19 +285,19 @@ function matchRoute(method, pathname, prefix) {
     arguments: makeArguments,
   });
   if (segments.length === 1) {
-    if (method === "POST" && first === "list") return withBody("list", (params) => [params]);
-    if (method === "POST" && isProvider) return byProvider("create");
-    if (method === "GET") return byId("getByID", () => ({}), () => [first]);
-    if (method === "DELETE" && isProvider) return byProvider("deleteByProvider");
-    if (method === "DELETE") return byId("deleteByID", deleteQuery, (params) => [first, params]);
+    if (method === "POST" && first === "list") return withBody(LIST, (params) => [params]);
+    if (method === "POST" && isProvider) return byProvider(CREATE);
+    if (method === "GET") return byId(GET_BY_ID, () => ({}), () => [first]);
+    if (method === "DELETE" && isProvider) return byProvider(DELETE_BY_PROVIDER);
+    if (method === "DELETE") return byId(DELETE_BY_ID, deleteQuery, (params) => [first, params]);
     return null;
   }
   if (segments.length !== 2) return null;
-  if (method === "POST" && isProvider && second === "connection") return byProvider("getByTag");
-  if (method === "POST" && isProvider && second === "import") return byProvider("import");
-  if (method === "POST" && isProvider && second === "documents") return byProvider("listDocuments");
-  if (method === "GET" && second === "resources") return byId("resources", resourcesQuery, (params) => [first, params]);
-  if (method === "POST" && second === "configure") return byId("configure", undefined, (params) => [first, params]);
+  if (method === "POST" && isProvider && second === "connection") return byProvider(GET_BY_TAG);
+  if (method === "POST" && isProvider && second === "import") return byProvider(IMPORT);
+  if (method === "POST" && isProvider && second === "documents") return byProvider(LIST_DOCUMENTS);
+  if (method === "GET" && second === "resources") return byId(RESOURCES, resourcesQuery, (params) => [first, params]);
+  if (method === "POST" && second === "configure") return byId(CONFIGURE, undefined, (params) => [first, params]);
   return null;
 }
 

@@ -27,6 +27,8 @@ node_modules/.bin/wasm-opt --flatten --rereloop -Oz -Oz --converge --low-memory-
 # when the two do not match name for name (scripts/minify-wasm-names.mjs).
 node scripts/minify-wasm-names.mjs "pkg/${name}_bg.wasm" "target/bindgen/${name}.js"
 cp pkg-template/index.js target/bindgen/index.js
+# The operations' numbers, bundled into index.js and server.js alike.
+cp pkg-template/operations.js target/bindgen/operations.js
 # The package's JavaScript runs the wasm module's calls with the same attempts and pauses the Rust
 # API uses (src/js/transport.js).
 cp src/js/transport.js target/bindgen/transport.js

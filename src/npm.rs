@@ -174,7 +174,7 @@ struct Checked {
 }
 
 /// The operations `run` and `describe` take, by the number the JavaScript layer passes (the
-/// index in [`OPERATIONS`]; `pkg-template/index.js` and `server.js` number them the same).
+/// index in [`OPERATIONS`]; `pkg-template/operations.js` numbers them the same).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 enum Op {
     CreateConnection,

@@ -22,6 +22,9 @@ use crate::url::PlatformUrls;
 /// Hex digits of a nonce (128 bits), which `oauthBegin` answers before the redirect URL.
 const NONCE_LENGTH: usize = 32;
 
+/// The message when no nonce could be made.
+const NO_CRYPTO: &str = "crypto.getRandomValues is not available here";
+
 /// How a round trip came back.
 #[derive(Debug)]
 pub enum Completion {
@@ -84,7 +87,7 @@ fn failure(answer: &JsValue) -> Option<Error> {
             "redirectUrl",
             "the page's address could not be used as redirectUrl",
         ),
-        5 => request("crypto.getRandomValues is not available here"),
+        5 => request(NO_CRYPTO),
         6 => Error::invalid("redirectUrl", "redirectUrl must be an absolute https: URL"),
         7 => request("the pending sign-in could not be stored in sessionStorage")
             .with_cause(oauth_cause()),
@@ -152,10 +155,7 @@ fn add_nonce(call: &mut CreateCall, popup: bool, needs_storage: bool) -> Result<
     // `oauthBegin` answers the nonce and the URL as one string; anything shorter had no nonce.
     let (Some(nonce), Some(redirect_url)) = (begun.get(..NONCE_LENGTH), begun.get(NONCE_LENGTH..))
     else {
-        return Err(Error::new(
-            ErrorCode::InvalidRequest,
-            "crypto.getRandomValues is not available here",
-        ));
+        return Err(Error::new(ErrorCode::InvalidRequest, NO_CRYPTO));
     };
     create_params::check_redirect_url(redirect_url, &PlatformUrls).map_err(|mut e| {
         e.message = text!(

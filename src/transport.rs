@@ -445,8 +445,12 @@ fn aborted(signal: Option<&AbortSignal>) -> Error {
 fn headers_for_fetch(headers: &[(String, String)]) -> String {
     let mut lines = String::new();
     for (name, value) in headers {
-        let separator = if lines.is_empty() { "" } else { "\n" };
-        lines = text!(lines, separator, name, "\n", value);
+        if !lines.is_empty() {
+            lines.push('\n');
+        }
+        lines.push_str(name);
+        lines.push('\n');
+        lines.push_str(value);
     }
     lines
 }

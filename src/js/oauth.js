@@ -4,6 +4,8 @@
 // value, or with the number of what failed (`src/oauth.rs` names them), and keep a failure's
 // exception aside for `oauthCause()`. Nothing here throws.
 
+import { readValue } from "./read.js";
+
 /** The query parameter that carries the nonce back to the page. */
 const STATE = "sm_oauth_state";
 /** The query parameter the API uses to report a failed consent. */
@@ -139,16 +141,13 @@ export function oauthGo(target, nonce, connectionId, provider) {
   return undefined;
 }
 
-/** Whether a string holds an unpaired surrogate. */
-const loneSurrogate = (text) => /\p{Cs}/u.test(text);
-
 /** Whether `text` has the form of a nonce. */
 const isNonce = (text) => text !== null && /^[0-9a-fA-F]{32}$/.test(text);
 
 /**
  * Reads and forgets the round trip stored under `nonce`: `{ connectionId, provider }`, null, or
- * 1 or 2. The entry is read as the caller's values are: its own string keys only, none of them
- * or of its strings with an unpaired surrogate, at most 10,000 keys.
+ * 1 or 2. The entry is read as the caller's values are (`readValue`: no key or string with an
+ * unpaired surrogate, at most 10,000 keys), then its own `connectionId` and `provider`.
  */
 function takeEntry(nonce) {
   const found = storage();
@@ -167,12 +166,11 @@ function takeEntry(nonce) {
   }
   try {
     const entry = JSON.parse(text);
-    const keys = Object.keys(entry);
     const own = (key) => (Object.hasOwn(entry, key) ? entry[key] : undefined);
-    const refused = (key) => loneSurrogate(key) || (typeof entry[key] === "string" && loneSurrogate(entry[key]));
     const connectionId = own("connectionId");
     const provider = own("provider");
-    if (keys.length <= 10000 && !keys.some(refused) && typeof connectionId === "string" && typeof provider === "string") {
+    const refused = readValue(entry, 1, false, false)[0] === 12;
+    if (!refused && typeof connectionId === "string" && typeof provider === "string") {
       return { connectionId, provider };
     }
   } catch {
